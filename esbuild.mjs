@@ -1,0 +1,58 @@
+// Builds every bundle: the extension (Node, CommonJS), undici as its own lazily required file,
+// the chat webview (browser), and the test/bench/tooling entry points (Node, packages external).
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'node20' };
+
+// undici stays out of dist/extension.js so activation never parses it; the client imports it on
+// its first request, and this plugin points that import at dist/undici.js.
+const lazyUndici = {
+  name: 'lazy-undici',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: ['src/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    plugins: [lazyUndici],
+  },
+  { ...common, entryPoints: { undici: 'undici' }, outdir: 'dist', platform: 'node', format: 'cjs' },
+  {
+    ...common,
+    target: 'es2022',
+    entryPoints: { chat: 'webview/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    loader: { '.ttf': 'file' },
+  },
+  {
+    ...common,
+    entryPoints: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    outbase: '.',
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    minify: false,
+    sourcemap: true,
+  },
+];
+
+mkdirSync('dist', { recursive: true });
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}
