@@ -1,0 +1,131 @@
+// One API call = attempts through the transport, with typed errors, retries and debug logging.
+import { errorFromResponse, InvokeError } from './errors';
+import type { ClientLog } from './log';
+import { abortReason, retryDelayMs, shouldRetry, sleep } from './retry';
+import { ChunkDecoder } from './stream';
+import { transportError, type HttpRequest, type HttpResponse, type Transport } from './transport';
+import type { ChatCompletionChunk } from './types';
+
+export class Http {
+  constructor(
+    readonly transport: Transport,
+    readonly log: ClientLog,
+    readonly maxRetries: number,
+  ) {}
+
+  /** A JSON request; resolves to the parsed body of a 2xx answer. */
+  async json<T>(req: HttpRequest): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      try {
+        const res = await this.transport.send(req);
+        const text = await readText(res, req.signal);
+        const requestId = header(res, 'msh-request-id');
+        this.#logDone(req, res.statusCode, started, requestId);
+        if (res.statusCode >= 400) throw this.#httpError(req, res, text);
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new InvokeError(`The Kimi API answered ${req.method} ${this.#path(req)} with a body that is not JSON.`, {
+            status: res.statusCode,
+            requestId,
+          });
+        }
+      } catch (e) {
+        await this.#retryOrThrow(e, req, attempt, started);
+      }
+    }
+  }
+
+  /** A streaming chat request; retried only until its first chunk arrives. */
+  async *stream(req: HttpRequest): AsyncGenerator<ChatCompletionChunk> {
+    for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      let yielded = false;
+      let res: HttpResponse | undefined;
+      try {
+        res = await this.transport.send({ ...req, stream: true });
+        const requestId = header(res, 'msh-request-id');
+        if (res.statusCode >= 400) {
+          const text = await readText(res, req.signal);
+          this.#logDone(req, res.statusCode, started, requestId);
+          throw this.#httpError(req, res, text);
+        }
+        this.#logDone(req, res.statusCode, started, requestId, 'stream open');
+        const decoder = new ChunkDecoder(requestId);
+        for await (const bytes of res.body as AsyncIterable<Uint8Array>) {
+          const chunks = decoder.push(bytes);
+          for (let i = 0; i < chunks.length; i++) {
+            yielded = true;
+            yield chunks[i]!;
+          }
+        }
+        const last = decoder.end();
+        for (let i = 0; i < last.length; i++) yield last[i]!;
+        if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream complete in ${ms(started)} ms`);
+        return;
+      } catch (e) {
+        if (yielded) throw transportError(e, req.signal);
+        await this.#retryOrThrow(e, req, attempt, started);
+      } finally {
+        // Ends the response if the consumer stopped early or the stream failed: closes the socket.
+        if (res && !res.body.destroyed && !res.body.readableEnded) res.body.destroy();
+      }
+    }
+  }
+
+  async #retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {
+    if (req.signal?.aborted) throw abortReason(req.signal);
+    const err = transportError(e, req.signal);
+    if (!(err instanceof InvokeError)) throw err;
+    if (!(err.status !== undefined)) this.log.debug(`${req.method} ${this.#path(req)} failed after ${ms(started)} ms: ${err.message}`);
+    if (attempt >= this.maxRetries || !shouldRetry(err)) {
+      if (attempt > 0 || err.retryable) this.log.debug(`${req.method} ${this.#path(req)}: not retrying (${this.#why(err)}, attempt ${attempt + 1}/${this.maxRetries + 1})`);
+      throw err;
+    }
+    const delay = retryDelayMs(attempt, (err as { retryAfter?: number }).retryAfter);
+    this.log.debug(`${req.method} ${this.#path(req)}: retrying in ${delay} ms (${this.#why(err)}, attempt ${attempt + 2}/${this.maxRetries + 1})`);
+    await sleep(delay, req.signal);
+  }
+
+  #why(err: InvokeError): string {
+    return [err.status, err.type, err.status === undefined ? err.name : undefined].filter((x) => x !== undefined).join(' ');
+  }
+
+  #httpError(req: HttpRequest, res: HttpResponse, text: string): InvokeError {
+    const err = errorFromResponse(res.statusCode, this.log.redact(text), {
+      method: req.method,
+      path: this.#path(req),
+      requestId: header(res, 'msh-request-id'),
+      retryAfterHeader: header(res, 'retry-after'),
+    });
+    return err;
+  }
+
+  #logDone(req: HttpRequest, status: number, started: number, requestId: string | undefined, note?: string): void {
+    if (!this.log.enabled) return;
+    const id = requestId ? ` request-id=${requestId}` : '';
+    this.log.debug(`${req.method} ${this.#path(req)} → ${status} in ${ms(started)} ms${id}${note ? ` (${note})` : ''}`);
+  }
+
+  #path(req: HttpRequest): string {
+    return this.transport.basePath + req.path;
+  }
+}
+
+function ms(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function header(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+async function readText(res: HttpResponse, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await res.body.text();
+  } catch (e) {
+    throw transportError(e, signal);
+  }
+}

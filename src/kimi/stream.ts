@@ -1,0 +1,87 @@
+// Turns the bytes of a chat completion stream into chunks. The stream is complete only at
+// `data: [DONE]`; an error object inside the stream (`data: {"error":…}` or an `event: error`
+// frame — the platform documents neither, OpenAI-compatible servers send both) becomes a typed error.
+import { errorFromStreamObject, InvokeConnectionError, InvokeError } from './errors';
+import { SseParser, type SseEvent } from './sse';
+import type { ChatCompletionChunk, Usage } from './types';
+
+export class ChunkDecoder {
+  readonly #sse = new SseParser();
+  readonly #requestId: string | undefined;
+  /** Set once `data: [DONE]` arrived; anything after it is ignored. */
+  done = false;
+
+  constructor(requestId: string | undefined) {
+    this.#requestId = requestId;
+  }
+
+  /** Decodes bytes into the chunks they complete; throws the typed error of an in-band error. */
+  push(bytes: Uint8Array): ChatCompletionChunk[] {
+    if (this.done) return [];
+    return this.#chunks(this.#sse.push(bytes));
+  }
+
+  /** Call when the body ended: throws unless [DONE] was seen. */
+  end(): ChatCompletionChunk[] {
+    if (this.done) return [];
+    const last = this.#chunks(this.#sse.end());
+    if (this.done) return last;
+    throw new InvokeConnectionError('The Kimi API stream ended before it was complete (no [DONE]); the answer may be cut short.', {
+      requestId: this.#requestId,
+    });
+  }
+
+  #chunks(events: SseEvent[]): ChatCompletionChunk[] {
+    const out: ChatCompletionChunk[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const data = e.data;
+      if (data === '[DONE]') {
+        this.done = true;
+        break;
+      }
+      let value: unknown;
+      try {
+        value = JSON.parse(data);
+      } catch {
+        if (e.event === 'error') throw errorFromStreamObject({ message: data }, this.#requestId);
+        throw new InvokeError(`The Kimi API sent a stream event that is not JSON: ${data.slice(0, 80)}`, { requestId: this.#requestId });
+      }
+      const chunk = value as ChatCompletionChunk & { error?: unknown };
+      if (chunk.error !== undefined && chunk.error !== null) throw errorFromStreamObject(chunk.error, this.#requestId);
+      if (e.event === 'error') throw errorFromStreamObject(chunk, this.#requestId);
+      normalizeChunkUsage(chunk);
+      out.push(chunk);
+    }
+    return out;
+  }
+}
+
+/**
+ * Moonshot puts the final usage in `choices[i].usage` of the finishing chunk; OpenAI-style servers
+ * (and Moonshot with stream_options.include_usage) put it at top level. Expose it as `chunk.usage`.
+ */
+export function normalizeChunkUsage(chunk: ChatCompletionChunk): void {
+  if (chunk.usage) {
+    normalizeUsage(chunk.usage);
+    return;
+  }
+  const choices = chunk.choices;
+  if (!choices) return;
+  for (let i = 0; i < choices.length; i++) {
+    const usage = choices[i]!.usage;
+    if (usage) {
+      chunk.usage = normalizeUsage(usage);
+      return;
+    }
+  }
+}
+
+/** Keeps both spellings of cached tokens and fills the Moonshot one from the OpenAI one. */
+export function normalizeUsage(usage: Usage): Usage {
+  if (usage.cached_tokens === undefined) {
+    const cached = usage.prompt_tokens_details?.cached_tokens;
+    if (typeof cached === 'number') usage.cached_tokens = cached;
+  }
+  return usage;
+}

@@ -1,0 +1,29 @@
+// Cache tags: stable names bound to a cache id (/v1/caching/refs/tags).
+import type { Http } from './http';
+import type { CacheTag, ContextCache, ListParams, RequestOptions } from './types';
+
+const TAGS = '/caching/refs/tags';
+
+export function createTag(http: Http, tag: string, cacheId: string, o: RequestOptions = {}): Promise<CacheTag> {
+  return http.json<CacheTag>({ method: 'POST', path: TAGS, body: { tag, cache_id: cacheId }, signal: o.signal, timeoutMs: o.timeoutMs });
+}
+
+export async function listTags(http: Http, p: ListParams = {}): Promise<{ object: 'list'; data: CacheTag[] }> {
+  const query = { limit: p.limit, order: p.order, after: p.after, before: p.before };
+  const res = await http.json<{ data?: CacheTag[] }>({ method: 'GET', path: TAGS, query, signal: p.signal, timeoutMs: p.timeoutMs });
+  return { object: 'list', data: Array.isArray(res.data) ? res.data : [] };
+}
+
+export function getTag(http: Http, tag: string, o: RequestOptions = {}): Promise<CacheTag> {
+  return http.json<CacheTag>({ method: 'GET', path: `${TAGS}/${encodeURIComponent(tag)}`, signal: o.signal, timeoutMs: o.timeoutMs });
+}
+
+export function getTagContent(http: Http, tag: string, o: RequestOptions = {}): Promise<ContextCache> {
+  return http.json<ContextCache>({ method: 'GET', path: `${TAGS}/${encodeURIComponent(tag)}/content`, signal: o.signal, timeoutMs: o.timeoutMs });
+}
+
+/** The API reports success even for a tag that does not exist. */
+export async function deleteTag(http: Http, tag: string, o: RequestOptions = {}): Promise<{ deleted: boolean; tag: string }> {
+  const res = await http.json<{ deleted?: boolean; tag?: string }>({ method: 'DELETE', path: `${TAGS}/${encodeURIComponent(tag)}`, signal: o.signal, timeoutMs: o.timeoutMs });
+  return { ...res, deleted: res.deleted === true, tag: res.tag ?? tag };
+}
