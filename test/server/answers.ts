@@ -1,0 +1,110 @@
+// Deterministic answers and token counts, so tests can predict exactly what a chat returns.
+import type { ChatMessage, ContentPart } from '../../src/kimi/types';
+
+/** The text of a message's content: a string, or the text parts of an array joined. */
+export function contentText(content: string | ContentPart[] | null | undefined): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (part.type === 'text' && typeof part.text === 'string' ? part.text : ''))
+    .join('');
+}
+
+function lastUserText(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role === 'user') return contentText(messages[i].content);
+  }
+  return '';
+}
+
+/** A code fence longer than any backtick run inside the quoted text. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/**
+ * `echo:<text>` answers <text> verbatim; anything else gets a fixed Markdown answer with a heading,
+ * a list and a fenced code block quoting the question.
+ */
+export function answerFor(messages: readonly ChatMessage[]): string {
+  const question = lastUserText(messages);
+  if (question.startsWith('echo:')) return question.slice('echo:'.length);
+  const words = question.split(/\s+/).filter(Boolean).length;
+  const fence = fenceFor(question);
+  return [
+    '## Answer from the Kimi test server',
+    '',
+    'Here is what I can say about your question:',
+    '',
+    `- It has ${words} ${words === 1 ? 'word' : 'words'} and ${Array.from(question).length} characters.`,
+    `- It is message ${messages.length} of this conversation.`,
+    '- The same question always gets the same answer.',
+    '',
+    'You asked:',
+    '',
+    `${fence}text`,
+    question,
+    fence,
+    '',
+  ].join('\n');
+}
+
+/** What a thinking model "thinks" before answering; streamed as reasoning_content. */
+export function reasoningFor(messages: readonly ChatMessage[]): string {
+  const words = lastUserText(messages).split(/\s+/).filter(Boolean).length;
+  return `The user asked a question of ${words} words. I will answer it in Markdown.`;
+}
+
+const HUGE_LINES = [
+  'Line {n}: the test server writes a very long answer so renderers and scrollers get exercised.',
+  '第{n}行：这是一个很长的回答，用来测试渲染。',
+  '- item {n} with `inline code` and **bold** text',
+];
+
+/** A long deterministic answer of exactly `chars` UTF-16 units (all BMP, so also code points). */
+export function hugeAnswer(chars: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let n = 1; length < chars; n++) {
+    const line = HUGE_LINES[n % HUGE_LINES.length].replace('{n}', String(n)) + '\n';
+    parts.push(line);
+    length += line.length;
+  }
+  return parts.join('').slice(0, Math.max(0, chars));
+}
+
+const CJK = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
+
+/** Roughly one token per CJK character and per four other characters. */
+export function estimateTextTokens(text: string): number {
+  let cjk = 0;
+  let other = 0;
+  for (const ch of text) {
+    if (CJK.test(ch)) cjk++;
+    else other++;
+  }
+  return cjk + Math.ceil(other / 4);
+}
+
+const IMAGE_TOKENS = 1024;
+
+/** Prompt tokens for a message list: 3 for priming, 4 per message plus its text; 1024 per image. */
+export function estimateTokens(messages: readonly ChatMessage[]): number {
+  let total = 3;
+  for (const m of messages) {
+    total += 4 + estimateTextTokens(contentText(m.content));
+    if (m.name) total += estimateTextTokens(m.name);
+    if (Array.isArray(m.content)) total += IMAGE_TOKENS * m.content.filter((p) => p.type === 'image_url').length;
+    if (m.tool_calls) total += estimateTextTokens(JSON.stringify(m.tool_calls));
+  }
+  return total;
+}
+
+/**
+ * Splits an answer into small word-ish deltas (a word with its trailing spaces, one CJK character,
+ * or a run of line breaks) that join back to exactly the input.
+ */
+export function splitDeltas(text: string): string[] {
+  return text.match(/[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|\n+|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+[^\S\n]*|[^\S\n]+/gu) ?? [];
+}

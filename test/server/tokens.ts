@@ -1,0 +1,16 @@
+// POST /v1/tokenizers/estimate-token-count: the same counting the chat route bills with.
+import { estimateTokens } from './answers';
+import { applyCache } from './cache-use';
+import type { JsonReply, RequestContext } from './context';
+import { invalidRequest, notFound, requireObject } from './http';
+import { findModel, modelNotFoundMessage } from './models';
+import { validateMessages } from './validate';
+
+export function estimateTokenCount(ctx: RequestContext): JsonReply {
+  const body = requireObject(ctx.body);
+  if (body.model === undefined || body.model === '') throw invalidRequest('model is required');
+  if (!findModel(body.model)) throw notFound(modelNotFoundMessage(body.model));
+  const messages = validateMessages(body.messages, { allowCache: true, allowPartial: true });
+  const { messages: expanded } = applyCache(ctx.state, ctx.req, messages, undefined);
+  return { body: { data: { total_tokens: estimateTokens(expanded) } } };
+}

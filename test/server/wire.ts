@@ -1,0 +1,76 @@
+// Writes bytes to a response the way a real network might deliver them: whole, one byte at a time,
+// or in random small pieces (inside UTF-8 characters and inside "data:"), with backpressure, and
+// giving up as soon as the client has gone.
+import type { ServerResponse } from 'node:http';
+
+export type Pieces = 'bytes' | 'random';
+
+export function isGone(res: ServerResponse): boolean {
+  return res.destroyed || res.writableEnded || (res.socket?.destroyed ?? true);
+}
+
+/** Waits ms, or less if the client disconnects first. Returns false when the client is gone. */
+export function pause(res: ServerResponse, ms: number): Promise<boolean> {
+  if (isGone(res)) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(!isGone(res));
+    }, ms);
+    res.once('close', onClose);
+  });
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// A small deterministic generator so a failing fragment test can be replayed exactly.
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let writes = 0;
+
+/** Returns false when the client went away before everything was written. */
+export async function writePieces(res: ServerResponse, bytes: Buffer, pieces?: Pieces): Promise<boolean> {
+  if (isGone(res)) return false;
+  if (!pieces) {
+    if (!res.write(bytes)) await drained(res);
+    return !isGone(res);
+  }
+  const random = seeded(++writes);
+  let at = 0;
+  while (at < bytes.length) {
+    // 'random' pieces are 1..7 bytes: short enough to land inside every "data:" and most characters.
+    const size = pieces === 'bytes' ? 1 : 1 + Math.floor(random() * 7);
+    if (!res.write(bytes.subarray(at, at + size))) await drained(res);
+    at += size;
+    // A separate turn per piece so the reader sees the pieces apart rather than coalesced.
+    await nextTurn();
+    if (isGone(res)) return false;
+  }
+  return true;
+}
