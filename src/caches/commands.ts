@@ -1,0 +1,334 @@
+// Commands on caches and tags, from the tree's menus or the command palette.
+import * as vscode from 'vscode';
+import type { CacheTag, ChatMessage, ContextCache } from '../kimi/types';
+import { CACHE_MODEL_FAMILY, MAX_CACHE_TTL_SECONDS } from '../kimi/types';
+import { isNotFound } from '../config/errors';
+import { prompts } from '../config/prompts';
+import type { KimiService } from '../config/service';
+import { withProgress } from '../config/commands';
+import { cacheUri, tagUri } from './document';
+import { formatExpiry, formatMetadata, formatTokens, parseMetadata, validateTagName, validateTtl } from './format';
+import type { CacheNode, CacheTreeProvider } from './tree';
+
+/** The model used to count a new cache's tokens (the family's largest window). */
+const COUNT_MODEL = `${CACHE_MODEL_FAMILY}-128k`;
+const MAX_CACHE_TOKENS = 128 * 1024;
+const t = vscode.l10n.t;
+
+export function registerCacheCommands(context: vscode.ExtensionContext, kimi: KimiService, tree: CacheTreeProvider): void {
+  const c = new CacheCommands(kimi, tree);
+  const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  reg('kimi.caches.refresh', () => tree.refresh());
+  reg('kimi.caches.loadMore', () => tree.loadMore());
+  reg('kimi.caches.create', (arg) => c.create(arg));
+  reg('kimi.caches.createFromFiles', (clicked, selected) => c.create(Array.isArray(selected) && selected.length ? selected : clicked));
+  reg('kimi.caches.updateTtl', (node) => c.updateTtl(node));
+  reg('kimi.caches.editMetadata', (node) => c.editMetadata(node));
+  reg('kimi.caches.delete', (node) => c.delete(node));
+  reg('kimi.caches.copyId', (node) => c.copyId(node));
+  reg('kimi.caches.open', (node) => c.open(node));
+  reg('kimi.caches.addTag', (node) => c.addTag(node));
+  reg('kimi.tags.delete', (node) => c.deleteTag(node));
+  reg('kimi.tags.openContent', (node) => c.openTag(node));
+}
+
+interface CacheSource {
+  messages: ChatMessage[];
+  name: string;
+}
+
+export class CacheCommands {
+  constructor(
+    private readonly kimi: KimiService,
+    private readonly tree: CacheTreeProvider,
+  ) {}
+
+  async create(arg?: unknown): Promise<ContextCache | undefined> {
+    let source: CacheSource | undefined;
+    try {
+      source = await sourceFrom(arg);
+    } catch (e) {
+      this.kimi.showError(e, t('Could not read the files for the cache'));
+      return undefined;
+    }
+    if (!source) {
+      void prompts.info(t('Open a file or select text (or choose files in the Explorer) to create a context cache from.'));
+      return undefined;
+    }
+    const client = await this.kimi.requireClient();
+    const name = await prompts.input({
+      title: t('Create Context Cache (1/3): name'),
+      value: source.name,
+      prompt: t('A name to recognise the cache by (optional, up to 256 characters).'),
+      validateInput: (v) => (v.length > 256 ? t('At most 256 characters.') : undefined),
+    });
+    if (name === undefined) return undefined;
+    const description = await prompts.input({
+      title: t('Create Context Cache (2/3): description'),
+      prompt: t('What the cache holds (optional, up to 512 characters).'),
+      validateInput: (v) => (v.length > 512 ? t('At most 512 characters.') : undefined),
+    });
+    if (description === undefined) return undefined;
+    const ttlText = await prompts.input({
+      title: t('Create Context Cache (3/3): time to live'),
+      value: String(MAX_CACHE_TTL_SECONDS),
+      prompt: t('Seconds until the cache expires (1–{0}). Each use can extend it.', MAX_CACHE_TTL_SECONDS),
+      validateInput: (v) => validateTtl(v, t),
+    });
+    if (ttlText === undefined || validateTtl(ttlText, t)) return undefined;
+    const ttl = Number(ttlText.trim());
+
+    let tokens: number;
+    try {
+      tokens = await withProgress(t('Counting tokens…'), (signal) => client.countTokens(COUNT_MODEL, source.messages, { signal }));
+    } catch (e) {
+      this.kimi.showError(e, t('Could not count the cache\'s tokens'));
+      return undefined;
+    }
+    if (tokens > MAX_CACHE_TOKENS) {
+      void prompts.error(t('This content has {0} tokens; a context cache holds at most {1}. Select less text or fewer files.', formatTokens(tokens), formatTokens(MAX_CACHE_TOKENS)));
+      return undefined;
+    }
+    const create = t('Create Cache');
+    const ok = await prompts.confirm(
+      t('Create a context cache of {0} tokens?', formatTokens(tokens)),
+      t('Only the {0} model family (moonshot-v1-8k, -32k, -128k) can use context caches; Kimi K2 models cache prompts automatically. Storage is billed while the cache is ready; it expires after {1} s unless used.', CACHE_MODEL_FAMILY, ttl),
+      create,
+    );
+    if (!ok) return undefined;
+    try {
+      const cache = await withProgress(t('Creating context cache…'), (signal) =>
+        client.createCache(CACHE_MODEL_FAMILY, source.messages, { ...(name.trim() ? { name: name.trim() } : {}), ...(description.trim() ? { description: description.trim() } : {}), ttl, signal }),
+      );
+      await this.tree.refresh();
+      void prompts.info(t('Context cache "{0}" created ({1}, {2}).', cache.name || cache.id, cache.id, cache.status));
+      return cache;
+    } catch (e) {
+      this.kimi.showError(e, t('Could not create the context cache'), () => this.create(arg));
+      return undefined;
+    }
+  }
+
+  async updateTtl(node?: unknown): Promise<ContextCache | undefined> {
+    const cache = await this.cacheFrom(node);
+    if (!cache) return undefined;
+    const expiry = formatExpiry(cache.expired_at, Date.now(), t);
+    const value = await prompts.input({
+      title: t('Update TTL of "{0}"', cache.name || cache.id),
+      prompt: t('New time to live in seconds, counted from now (1–{0}). Now: {1}.', MAX_CACHE_TTL_SECONDS, expiry || t('no expiry')),
+      value: String(MAX_CACHE_TTL_SECONDS),
+      validateInput: (v) => validateTtl(v, t),
+    });
+    if (value === undefined) return undefined;
+    const invalid = validateTtl(value, t);
+    if (invalid) {
+      void prompts.error(invalid);
+      return undefined;
+    }
+    return this.update(cache, { ttl: Number(value.trim()) }, t('Could not update the TTL'));
+  }
+
+  async editMetadata(node?: unknown): Promise<ContextCache | undefined> {
+    const cache = await this.cacheFrom(node);
+    if (!cache) return undefined;
+    const value = await prompts.input({
+      title: t('Edit metadata of "{0}"', cache.name || cache.id),
+      prompt: t('key=value pairs separated by commas (up to 16). Empty removes all metadata.'),
+      value: formatMetadata(cache.metadata),
+      validateInput: (v) => {
+        const parsed = parseMetadata(v, t);
+        return 'error' in parsed ? parsed.error : undefined;
+      },
+    });
+    if (value === undefined) return undefined;
+    const parsed = parseMetadata(value, t);
+    if ('error' in parsed) {
+      void prompts.error(parsed.error);
+      return undefined;
+    }
+    return this.update(cache, { metadata: parsed.metadata }, t('Could not update the metadata'));
+  }
+
+  async delete(node?: unknown): Promise<boolean> {
+    const cache = await this.cacheFrom(node);
+    if (!cache) return false;
+    const label = t('Delete');
+    const ok = await prompts.confirm(
+      t('Delete context cache "{0}"?', cache.name || cache.id),
+      t('The cache {0} is removed from the server; tags that point to it stop working. This cannot be undone.', cache.id),
+      label,
+    );
+    if (!ok) return false;
+    try {
+      const client = await this.kimi.requireClient();
+      await client.deleteCache(cache.id);
+    } catch (e) {
+      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not delete the context cache'), () => this.delete(node));
+      return false;
+    }
+    await this.tree.refresh();
+    vscode.window.setStatusBarMessage(t('Deleted context cache {0}', cache.name || cache.id), 4000);
+    return true;
+  }
+
+  async copyId(node?: unknown): Promise<string | undefined> {
+    const cache = await this.cacheFrom(node);
+    if (!cache) return undefined;
+    await vscode.env.clipboard.writeText(cache.id);
+    vscode.window.setStatusBarMessage(t('Copied {0}', cache.id), 3000);
+    return cache.id;
+  }
+
+  async open(node?: unknown): Promise<vscode.TextEditor | undefined> {
+    const cache = await this.cacheFrom(node);
+    return cache ? this.show(cacheUri(cache.id), t('Could not open the context cache')) : undefined;
+  }
+
+  async addTag(node?: unknown): Promise<CacheTag | undefined> {
+    const cache = await this.cacheFrom(node);
+    if (!cache) return undefined;
+    const tag = await prompts.input({
+      title: t('Add a tag to "{0}"', cache.name || cache.id),
+      prompt: t('A stable name to use the cache by (chat with tag=NAME); a letter first, then letters, digits, "_", "-", ".".'),
+      validateInput: (v) => validateTagName(v, t),
+    });
+    if (tag === undefined) return undefined;
+    const invalid = validateTagName(tag, t);
+    if (invalid) {
+      void prompts.error(invalid);
+      return undefined;
+    }
+    try {
+      const client = await this.kimi.requireClient();
+      const created = await client.createTag(tag.trim(), cache.id);
+      await this.tree.refresh();
+      return created;
+    } catch (e) {
+      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not add the tag'), () => this.addTag(node));
+      return undefined;
+    }
+  }
+
+  async deleteTag(node?: unknown): Promise<boolean> {
+    const tag = await this.tagFrom(node);
+    if (!tag) return false;
+    const label = t('Delete');
+    const ok = await prompts.confirm(t('Delete tag "{0}"?', tag.tag), t('The cache {0} itself stays.', tag.cache_id), label);
+    if (!ok) return false;
+    try {
+      const client = await this.kimi.requireClient();
+      await client.deleteTag(tag.tag);
+    } catch (e) {
+      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not delete the tag'), () => this.deleteTag(node));
+      return false;
+    }
+    await this.tree.refresh();
+    return true;
+  }
+
+  async openTag(node?: unknown): Promise<vscode.TextEditor | undefined> {
+    const tag = await this.tagFrom(node);
+    return tag ? this.show(tagUri(tag.tag), t('Could not open the tag\'s cache')) : undefined;
+  }
+
+  private async update(cache: ContextCache, change: { ttl?: number; metadata?: Record<string, string> }, what: string): Promise<ContextCache | undefined> {
+    try {
+      const client = await this.kimi.requireClient();
+      const updated = await withProgress(t('Updating "{0}"…', cache.name || cache.id), (signal) => client.updateCache(cache.id, { ...change, signal }));
+      this.tree.replace(updated);
+      vscode.window.setStatusBarMessage(t('Updated {0}: {1}', updated.name || updated.id, formatExpiry(updated.expired_at, Date.now(), t)), 4000);
+      return updated;
+    } catch (e) {
+      if (!(await this.gone(e))) this.kimi.showError(e, what, () => this.update(cache, change, what));
+      return undefined;
+    }
+  }
+
+  private async show(uri: vscode.Uri, what: string): Promise<vscode.TextEditor | undefined> {
+    try {
+      const doc = await vscode.workspace.openTextDocument(uri);
+      return await vscode.window.showTextDocument(doc, { preview: true });
+    } catch (e) {
+      if (!(await this.gone(e))) this.kimi.showError(e, what);
+      return undefined;
+    }
+  }
+
+  /** A cache or tag deleted or expired elsewhere: say so once and drop it from the tree. */
+  private async gone(e: unknown): Promise<boolean> {
+    if (!isNotFound(e)) return false;
+    void prompts.info(t('That context cache or tag no longer exists; the list has been refreshed.'));
+    await this.tree.refresh();
+    return true;
+  }
+
+  private async cacheFrom(node: unknown): Promise<ContextCache | undefined> {
+    if (isNode(node) && node.kind === 'cache') return node.cache;
+    if (!(await this.kimi.hasApiKey())) {
+      await this.kimi.requireClient().catch(() => undefined);
+      return undefined;
+    }
+    await this.tree.getChildren();
+    const items = this.tree.caches.map((cache) => ({
+      label: cache.name || cache.id,
+      description: cache.id,
+      detail: `${cache.status}${typeof cache.tokens === 'number' ? ` · ${formatTokens(cache.tokens)} tokens` : ''} · ${formatExpiry(cache.expired_at, Date.now(), t)}`,
+      cache,
+    }));
+    if (!items.length) {
+      void prompts.info(t('There are no context caches. Create one with "Kimi: Create Context Cache".'));
+      return undefined;
+    }
+    return (await prompts.pick(items, { title: t('Choose a context cache'), matchOnDescription: true }))?.cache;
+  }
+
+  private async tagFrom(node: unknown): Promise<CacheTag | undefined> {
+    if (isNode(node) && node.kind === 'tag') return node.tag;
+    if (!(await this.kimi.hasApiKey())) {
+      await this.kimi.requireClient().catch(() => undefined);
+      return undefined;
+    }
+    await this.tree.getChildren();
+    const items = this.tree.caches.flatMap((cache) => this.tree.tagsOf(cache.id).map((tag) => ({ label: tag.tag, description: cache.name || cache.id, tag })));
+    if (!items.length) {
+      void prompts.info(t('No cache has a tag yet.'));
+      return undefined;
+    }
+    return (await prompts.pick(items, { title: t('Choose a tag') }))?.tag;
+  }
+}
+
+function isNode(v: unknown): v is CacheNode {
+  return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string';
+}
+
+/** What to cache: a `{messages}` argument, Explorer files, else the selection or the active document. */
+async function sourceFrom(arg: unknown): Promise<CacheSource | undefined> {
+  if (typeof arg === 'object' && arg !== null && Array.isArray((arg as { messages?: unknown }).messages)) {
+    const a = arg as { messages: ChatMessage[]; name?: string };
+    return { messages: a.messages, name: a.name ?? t('Conversation') };
+  }
+  const uris = (Array.isArray(arg) ? arg : [arg]).filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+  if (uris.length) {
+    const decoder = new TextDecoder();
+    const messages: ChatMessage[] = [];
+    for (const uri of uris) {
+      const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
+      messages.push({ role: 'system', content: `File: ${vscode.workspace.asRelativePath(uri)}\n\n${text}` });
+    }
+    const first = uris[0].path.split('/').pop() ?? 'file';
+    return { messages, name: uris.length === 1 ? first : t('{0} and {1} more', first, uris.length - 1) };
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) return undefined;
+  const doc = editor.document;
+  const selected = !editor.selection.isEmpty;
+  const text = selected ? doc.getText(editor.selection) : doc.getText();
+  if (!text.trim()) return undefined;
+  const file = vscode.workspace.asRelativePath(doc.uri);
+  const base = doc.uri.path.split('/').pop() || doc.uri.toString();
+  return {
+    messages: [{ role: 'system', content: `${selected ? t('Excerpt of {0}', file) : `File: ${file}`}\n\n${text}` }],
+    name: selected ? t('{0} (selection)', base) : base,
+  };
+}

@@ -1,0 +1,35 @@
+// The "Context Caches" view: tree, virtual documents and commands.
+import * as vscode from 'vscode';
+import type { KimiService } from '../config/service';
+import { registerCacheCommands } from './commands';
+import { CACHE_SCHEME, CacheDocumentProvider } from './document';
+import { CacheNode, CacheTreeProvider } from './tree';
+
+export interface CachesHandle {
+  tree: CacheTreeProvider;
+  view: vscode.TreeView<CacheNode>;
+}
+
+export function registerCaches(context: vscode.ExtensionContext, kimi: KimiService): CachesHandle {
+  const tree = new CacheTreeProvider(kimi);
+  const view = vscode.window.createTreeView('kimi.caches', { treeDataProvider: tree, showCollapseAll: true });
+  tree.view = view;
+  context.subscriptions.push(tree, view, vscode.workspace.registerTextDocumentContentProvider(CACHE_SCHEME, new CacheDocumentProvider(kimi)));
+  registerCacheCommands(context, kimi, tree);
+
+  // Another key or endpoint means other caches; a model or temperature change does not.
+  let account = accountOf(kimi);
+  context.subscriptions.push(
+    kimi.onDidChange(async () => {
+      const next = accountOf(kimi);
+      if ((await next) !== (await account)) tree.reset();
+      account = next;
+    }),
+  );
+  return { tree, view };
+}
+
+async function accountOf(kimi: KimiService): Promise<string> {
+  const c = kimi.connection();
+  return `${(await kimi.apiKey())?.key ?? ''}\n${c.baseUrl}\n${c.proxy ?? ''}`;
+}

@@ -1,0 +1,190 @@
+// Commands about the key and settings: Set/Clear API Key, Select Model, Show Log.
+import * as vscode from 'vscode';
+import { InvokeAuthorizationError } from '../kimi';
+import { BASE_URLS } from '../kimi/types';
+import type { Model } from '../kimi/types';
+import { isAbort } from './errors';
+import { prompts } from './prompts';
+import type { KimiService } from './service';
+import { ConnectionSettings, Region } from './settings';
+
+export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('kimi.setApiKey', (key?: unknown) => setApiKey(kimi, typeof key === 'string' ? key : undefined)),
+    vscode.commands.registerCommand('kimi.clearApiKey', () => clearApiKey(kimi)),
+    vscode.commands.registerCommand('kimi.selectModel', () => selectModel(kimi)),
+    vscode.commands.registerCommand('kimi.showLog', () => kimi.log.show()),
+  );
+}
+
+/** Asks for (or takes) a key, checks it against the platform, stores it. Resolves true when saved. */
+export async function setApiKey(kimi: KimiService, given?: string): Promise<boolean> {
+  const key = (
+    given ??
+    (await prompts.input({
+      title: vscode.l10n.t('Kimi: Set API Key'),
+      prompt: vscode.l10n.t('Your Moonshot API key (from platform.moonshot.cn or platform.moonshot.ai). It is stored in VS Code\'s secret storage.'),
+      placeHolder: 'sk-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: validateKeyInput,
+    }))
+  )?.trim();
+  if (!key) return false;
+  if (validateKeyInput(key)) {
+    void prompts.error(validateKeyInput(key) ?? '');
+    return false;
+  }
+
+  const connection = kimi.connection();
+  const verdict = await withProgress(vscode.l10n.t('Checking the API key with {0}…', hostOf(connection.baseUrl)), (signal) =>
+    verifyKey(kimi, key, connection, signal),
+  );
+  if (verdict === 'cancelled') return false;
+  if (verdict === 'ok') return save(kimi, key, vscode.l10n.t('Kimi API key saved and verified with {0}.', hostOf(connection.baseUrl)));
+
+  if (verdict === 'refused' && !connection.customBaseUrl) {
+    const other: Region = connection.region === 'china' ? 'international' : 'china';
+    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: BASE_URLS[other] };
+    const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
+      verifyKey(kimi, key, otherConnection, signal),
+    );
+    if (otherVerdict === 'ok') {
+      const switchLabel = vscode.l10n.t('Switch to {0} and Save', hostOf(otherConnection.baseUrl));
+      const ok = await prompts.confirm(
+        vscode.l10n.t('This key belongs to the other Moonshot platform.'),
+        vscode.l10n.t('{0} refused the key but {1} accepted it. Keys from platform.moonshot.cn and platform.moonshot.ai are separate. Switch kimi.region to "{2}"?', hostOf(connection.baseUrl), hostOf(otherConnection.baseUrl), other),
+        switchLabel,
+      );
+      if (!ok) return false;
+      await vscode.workspace.getConfiguration('kimi').update('region', other, vscode.ConfigurationTarget.Global);
+      return save(kimi, key, vscode.l10n.t('Kimi API key saved; kimi.region is now "{0}".', other));
+    }
+    if (otherVerdict === 'cancelled') return false;
+  }
+  if (verdict === 'refused') {
+    const again = vscode.l10n.t('Enter Another Key');
+    void prompts.error(
+      connection.customBaseUrl
+        ? vscode.l10n.t('{0} refused this API key (401). Check the key and the kimi.baseUrl setting.', hostOf(connection.baseUrl))
+        : vscode.l10n.t('Both platform.moonshot.cn and platform.moonshot.ai refused this API key (401). Check that you copied the whole key.'),
+      again,
+    ).then((c) => c === again && vscode.commands.executeCommand('kimi.setApiKey'));
+    return false;
+  }
+  // The check itself failed (offline, proxy, server down): the key may still be fine.
+  const saveAnyway = vscode.l10n.t('Save Anyway');
+  const ok = await prompts.confirm(
+    vscode.l10n.t('Could not check the API key.'),
+    vscode.l10n.t('{0}\nSave the key without checking it?', kimi.describeError(verdict.error).message),
+    saveAnyway,
+  );
+  return ok ? save(kimi, key, vscode.l10n.t('Kimi API key saved (not verified).')) : false;
+}
+
+type Verdict = 'ok' | 'refused' | 'cancelled' | { error: unknown };
+
+async function verifyKey(kimi: KimiService, key: string, connection: ConnectionSettings, signal: AbortSignal): Promise<Verdict> {
+  try {
+    await kimi.createClient(key, connection).listModels({ signal });
+    return 'ok';
+  } catch (e) {
+    if (signal.aborted || isAbort(e)) return 'cancelled';
+    if (e instanceof InvokeAuthorizationError && e.status === 401) return 'refused';
+    return { error: e };
+  }
+}
+
+async function save(kimi: KimiService, key: string, message: string): Promise<boolean> {
+  try {
+    await kimi.keys.store(key);
+  } catch (e) {
+    kimi.showError(e, vscode.l10n.t('Could not save the API key'));
+    return false;
+  }
+  kimi.log.info('API key stored in secret storage.');
+  void prompts.info(message);
+  return true;
+}
+
+export async function clearApiKey(kimi: KimiService): Promise<void> {
+  try {
+    await kimi.keys.clear();
+  } catch (e) {
+    kimi.showError(e, vscode.l10n.t('Could not remove the API key'));
+    return;
+  }
+  kimi.log.info('API key removed from secret storage.');
+  void prompts.info(
+    process.env.MOONSHOT_API_KEY
+      ? vscode.l10n.t('Kimi API key removed from secret storage. The MOONSHOT_API_KEY environment variable still provides a key.')
+      : vscode.l10n.t('Kimi API key removed from secret storage.'),
+  );
+}
+
+export async function selectModel(kimi: KimiService): Promise<string | undefined> {
+  const current = kimi.settings().model;
+  let models: Model[];
+  try {
+    models = await withProgress(vscode.l10n.t('Loading Kimi models…'), () => kimi.listModels());
+  } catch (e) {
+    kimi.showError(e, vscode.l10n.t('Could not load the model list'), () => selectModel(kimi));
+    return undefined;
+  }
+  const items = [...models]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((m) => ({
+      label: m.id === current ? `$(check) ${m.id}` : m.id,
+      id: m.id,
+      description: typeof m.context_length === 'number' ? vscode.l10n.t('{0} context', formatContext(m.context_length)) : '',
+      detail: capabilities(m),
+    }));
+  const picked = await prompts.pick(items, {
+    title: vscode.l10n.t('Kimi: Select Model'),
+    placeHolder: vscode.l10n.t('Current: {0}', current),
+    matchOnDescription: true,
+  });
+  if (!picked) return undefined;
+  await kimi.setModel(picked.id);
+  return picked.id;
+}
+
+function capabilities(m: Model): string {
+  const parts: string[] = [];
+  if (m.supports_reasoning) parts.push(vscode.l10n.t('reasoning'));
+  if (m.supports_image_in) parts.push(vscode.l10n.t('images'));
+  if (m.supports_video_in) parts.push(vscode.l10n.t('video'));
+  if (m.id.startsWith('moonshot-v1')) parts.push(vscode.l10n.t('context caches'));
+  return parts.join(' · ');
+}
+
+/** 131072 → "128K", 1000 → "1,000". */
+export function formatContext(tokens: number): string {
+  return tokens >= 1024 ? `${Math.round(tokens / 1024)}K` : tokens.toLocaleString('en-US');
+}
+
+export function validateKeyInput(value: string): string | undefined {
+  const v = value.trim();
+  if (!v) return vscode.l10n.t('Paste your API key.');
+  if (/\s/.test(v)) return vscode.l10n.t('An API key has no spaces.');
+  return undefined;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** A cancellable notification progress; the task gets an AbortSignal tied to Cancel. */
+export function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return task(controller.signal);
+    }),
+  );
+}

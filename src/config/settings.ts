@@ -1,0 +1,86 @@
+// Reading kimi.* settings. The settings that decide where the API key goes (region, baseUrl, proxy)
+// are read from user settings only, so a workspace's .vscode/settings.json cannot redirect the key.
+import * as vscode from 'vscode';
+import { BASE_URLS } from '../kimi/types';
+
+export type Region = keyof typeof BASE_URLS;
+
+export interface KimiSettings {
+  model: string;
+  /** Unset by default, and then not sent. */
+  temperature?: number;
+  maxTokens: number;
+  maxRetries: number;
+  requestTimeoutMs: number;
+}
+
+export interface ConnectionSettings {
+  region: Region;
+  /** The endpoint the key is sent to. */
+  baseUrl: string;
+  /** True when kimi.baseUrl overrides the region. */
+  customBaseUrl: boolean;
+  /** Undefined: the client falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+  proxy?: string;
+}
+
+/** The value from user (global) settings or the default; workspace and folder values are ignored. */
+export function userSetting<T>(section: string, key: string): T | undefined {
+  const inspected = vscode.workspace.getConfiguration(section).inspect<T>(key);
+  if (!inspected) return undefined;
+  return inspected.globalValue !== undefined ? inspected.globalValue : inspected.defaultValue;
+}
+
+export function readSettings(): KimiSettings {
+  const c = vscode.workspace.getConfiguration('kimi');
+  const temperature = c.get<number | null>('temperature', null);
+  return {
+    model: c.get<string>('model', 'kimi-k2.5') || 'kimi-k2.5',
+    ...(typeof temperature === 'number' ? { temperature } : {}),
+    maxTokens: positiveInt(c.get<number>('maxTokens'), 4096),
+    maxRetries: Math.min(10, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
+    requestTimeoutMs: positiveInt(c.get<number>('requestTimeout'), 60) * 1000,
+  };
+}
+
+export function readConnection(): ConnectionSettings {
+  const region: Region = userSetting<string>('kimi', 'region') === 'international' ? 'international' : 'china';
+  const custom = (userSetting<string>('kimi', 'baseUrl') ?? '').trim();
+  const baseUrl = custom || BASE_URLS[region];
+  const own = (userSetting<string>('kimi', 'proxy') ?? '').trim();
+  let proxy: string | undefined = own || undefined;
+  if (!proxy) {
+    // VS Code's own proxy settings, honouring its no-proxy list for the API host.
+    const editorProxy = (userSetting<string>('http', 'proxy') ?? '').trim();
+    const noProxy = userSetting<string[]>('http', 'noProxy') ?? [];
+    if (editorProxy && !hostMatches(baseUrl, noProxy)) proxy = editorProxy;
+  }
+  return { region, baseUrl, customBaseUrl: custom !== '', ...(proxy ? { proxy } : {}) };
+}
+
+/** True when the URL's host is covered by a no-proxy list (exact host, `.suffix`, `*.suffix` or `*`). */
+export function hostMatches(url: string, patterns: readonly string[]): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return patterns.some((raw) => {
+    const p = raw.trim().toLowerCase().replace(/:\d+$/, '');
+    if (!p) return false;
+    if (p === '*') return true;
+    const suffix = p.replace(/^\*/, '');
+    if (suffix.startsWith('.')) return host.endsWith(suffix) || host === suffix.slice(1);
+    return host === p;
+  });
+}
+
+/** A fingerprint of everything the client is built from, to know when to rebuild it. */
+export function connectionKey(c: ConnectionSettings, s: KimiSettings): string {
+  return JSON.stringify([c.baseUrl, c.proxy ?? '', s.maxRetries, s.requestTimeoutMs]);
+}
+
+function positiveInt(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1 ? Math.floor(value) : fallback;
+}

@@ -1,0 +1,47 @@
+// Entry point: wires the services and features together. No network work happens here, and the HTTP
+// stack (undici) is loaded only by the first request.
+const loadedAt = performance.now();
+
+import * as vscode from 'vscode';
+import { registerCaches } from './caches';
+import { registerConfigCommands } from './config/commands';
+import { prompts } from './config/prompts';
+import { KimiService } from './config/service';
+import { registerStatus } from './status';
+
+/** What activate() returns; host tests use it instead of reaching into internals. */
+export type KimiApi = ReturnType<typeof makeApi>;
+
+export async function activate(context: vscode.ExtensionContext): Promise<KimiApi> {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Kimi', { log: true });
+  const kimi = new KimiService(context, log);
+  context.subscriptions.push(log, kimi);
+  registerConfigCommands(context, kimi);
+  const caches = registerCaches(context, kimi);
+  const status = registerStatus(context, kimi);
+  await kimi.init();
+  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started };
+  log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (module load ${timing.moduleMs.toFixed(1)} ms).`);
+  return makeApi(kimi, caches, status, timing);
+}
+
+function makeApi(
+  kimi: KimiService,
+  caches: ReturnType<typeof registerCaches>,
+  status: ReturnType<typeof registerStatus>,
+  timing: { moduleMs: number; activateMs: number },
+) {
+  return {
+    kimi,
+    caches: caches.tree,
+    cachesView: caches.view,
+    status: { item: status.item, counter: status.counter },
+    prompts,
+    timing,
+    /** True once undici has been required (it must not be at activation). */
+    httpStackLoaded: () => Object.keys(require.cache).some((p) => /[\\/]undici\.js$/.test(p)),
+  };
+}
+
+export function deactivate(): void {}

@@ -1,0 +1,176 @@
+// The token counter behind the status bar, free of vscode so unit tests and the benchmark drive it:
+// debounced while text changes, at most one request in flight (newer text aborts it), results cached
+// by a hash of model + text, and texts above a size cap estimated locally instead of sent.
+import { createHash } from 'node:crypto';
+
+export type CountFn = (text: string, model: string, signal: AbortSignal) => Promise<number>;
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const realClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+/** What to count; `text()` is only called when `length` is under the cap (huge documents are never copied). */
+export interface CountSource {
+  length: number;
+  text(): string;
+}
+
+export type CountResult =
+  | { kind: 'counted'; tokens: number; model: string; cached: boolean; latencyMs: number }
+  | { kind: 'estimated'; tokens: number; model: string; chars: number; latencyMs: number }
+  | { kind: 'failed'; error: unknown; model: string; latencyMs: number };
+
+export interface CounterOptions {
+  debounceMs?: number;
+  /** Texts longer than this (UTF-16 units) are estimated locally, never sent. */
+  maxChars?: number;
+  cacheSize?: number;
+  clock?: Clock;
+}
+
+export interface CounterStats {
+  /** Count requests started. */
+  requests: number;
+  /** Requests aborted because newer text arrived. */
+  aborted: number;
+  /** Answers served from the content cache. */
+  cacheHits: number;
+  /** Updates whose text and model equal what is already shown (nothing to do). */
+  unchanged: number;
+  /** Requests started for a text+model that had been counted before (should stay 0). */
+  repeatedRequests: number;
+}
+
+/** Characters per token for the local estimate of texts above the cap. */
+export const CHARS_PER_TOKEN_ESTIMATE = 4;
+
+export class TokenCounter {
+  readonly stats: CounterStats = { requests: 0, aborted: 0, cacheHits: 0, unchanged: 0, repeatedRequests: 0 };
+  private readonly debounceMs: number;
+  readonly maxChars: number;
+  private readonly cacheSize: number;
+  private readonly clock: Clock;
+  private readonly cache = new Map<string, number>();
+  private readonly everRequested = new Set<string>();
+  private shownKey: string | undefined;
+  private timer: unknown;
+  private pending: { key: string; text: string; model: string } | undefined;
+  private inFlight: { key: string; controller: AbortController } | undefined;
+  private changedAt = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly count: CountFn,
+    private readonly onResult: (result: CountResult) => void,
+    options: CounterOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 500;
+    this.maxChars = options.maxChars ?? 200_000;
+    this.cacheSize = options.cacheSize ?? 256;
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Call on every change of the counted text or the model. */
+  update(source: CountSource, model: string): void {
+    if (this.disposed) return;
+    this.changedAt = this.clock.now();
+    if (source.length > this.maxChars) {
+      this.cancel();
+      const key = `estimate\0${model}\0${source.length}`;
+      if (key === this.shownKey) return void this.stats.unchanged++;
+      this.shownKey = key;
+      this.onResult({ kind: 'estimated', tokens: Math.ceil(source.length / CHARS_PER_TOKEN_ESTIMATE), model, chars: source.length, latencyMs: 0 });
+      return;
+    }
+    const text = source.text();
+    const key = contentKey(model, text);
+    if (key === this.shownKey) {
+      // Back to what is displayed (e.g. undo, or a selection change that keeps the text).
+      this.cancel();
+      this.stats.unchanged++;
+      return;
+    }
+    if (this.inFlight?.key === key || this.pending?.key === key) return;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) {
+      this.cancel();
+      this.stats.cacheHits++;
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      this.shownKey = key;
+      this.onResult({ kind: 'counted', tokens: cached, model, cached: true, latencyMs: 0 });
+      return;
+    }
+    this.cancel();
+    this.pending = { key, text, model };
+    this.timer = this.clock.setTimeout(() => this.start(), this.debounceMs);
+  }
+
+  /** Forget the shown result (e.g. after the key changed) so the next update counts again. */
+  invalidate(): void {
+    this.cancel();
+    this.shownKey = undefined;
+    this.cache.clear();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancel();
+  }
+
+  private start(): void {
+    this.timer = undefined;
+    const job = this.pending;
+    this.pending = undefined;
+    if (!job) return;
+    const controller = new AbortController();
+    this.inFlight = { key: job.key, controller };
+    this.stats.requests++;
+    if (this.everRequested.has(job.key)) this.stats.repeatedRequests++;
+    this.everRequested.add(job.key);
+    this.count(job.text, job.model, controller.signal).then(
+      (tokens) => {
+        this.remember(job.key, tokens);
+        if (this.inFlight?.controller !== controller) return;
+        this.inFlight = undefined;
+        this.shownKey = job.key;
+        this.onResult({ kind: 'counted', tokens, model: job.model, cached: false, latencyMs: this.clock.now() - this.changedAt });
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted || this.inFlight?.controller !== controller) return;
+        this.inFlight = undefined;
+        // Keep it as shown: the same text is not retried until it changes or invalidate() is called.
+        this.shownKey = job.key;
+        this.onResult({ kind: 'failed', error, model: job.model, latencyMs: this.clock.now() - this.changedAt });
+      },
+    );
+  }
+
+  private cancel(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+    if (this.inFlight) {
+      this.inFlight.controller.abort();
+      this.stats.aborted++;
+      this.inFlight = undefined;
+    }
+  }
+
+  private remember(key: string, tokens: number): void {
+    this.cache.set(key, tokens);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  }
+}
+
+function contentKey(model: string, text: string): string {
+  return createHash('sha1').update(model).update('\0').update(text).digest('base64');
+}
