@@ -137,23 +137,45 @@ export async function chatCompletions(ctx: RequestContext): Promise<JsonReply | 
 
   const stream = new SseStream(ctx.res, ctx.fault, ctx.state.options.chunkDelayMs);
   stream.open(headers);
+  ctx.state.openStreams++;
+  try {
+    await writeStream(stream, { id, created, model: model.id, indexes, said, usage, params, promptTokens, cachedTokens: cache.cachedTokens });
+  } finally {
+    ctx.state.openStreams--;
+  }
+}
+
+interface StreamPlan {
+  id: string;
+  created: number;
+  model: string;
+  indexes: number[];
+  said: Plan;
+  usage: Usage;
+  params: Params;
+  promptTokens: number;
+  cachedTokens: number;
+}
+
+async function writeStream(stream: SseStream, p: StreamPlan): Promise<void> {
   const chunk = (index: number, delta: Record<string, unknown>, finish: string | null, extra: Record<string, unknown> = {}) => ({
-    id,
+    id: p.id,
     object: 'chat.completion.chunk',
-    created,
-    model: model.id,
+    created: p.created,
+    model: p.model,
     choices: [{ index, delta, finish_reason: finish, ...extra }],
   });
-  for (const index of indexes) {
+  for (const index of p.indexes) {
     // role only in the first chunk of a choice; usage only on its finishing chunk.
     if (!(await stream.event(chunk(index, { role: 'assistant', content: '' }, null)))) return;
-    for (const delta of said.reasoning) if (!(await stream.event(chunk(index, { reasoning_content: delta }, null)))) return;
-    for (const delta of said.content) if (!(await stream.event(chunk(index, { content: delta }, null)))) return;
-    if (!(await stream.event(chunk(index, {}, said.finishReason, { usage })))) return;
+    for (const delta of p.said.reasoning) if (!(await stream.event(chunk(index, { reasoning_content: delta }, null)))) return;
+    for (const delta of p.said.content) if (!(await stream.event(chunk(index, { content: delta }, null)))) return;
+    if (!(await stream.event(chunk(index, {}, p.said.finishReason, { usage: p.usage })))) return;
   }
-  if (params.includeUsage) {
-    const total = usageOf(promptTokens, said.completionTokens * params.n, cache.cachedTokens);
-    if (!(await stream.event({ id, object: 'chat.completion.chunk', created, model: model.id, choices: [], usage: total }))) return;
+  if (p.params.includeUsage) {
+    const total = usageOf(p.promptTokens, p.said.completionTokens * p.params.n, p.cachedTokens);
+    const trailer = { id: p.id, object: 'chat.completion.chunk', created: p.created, model: p.model, choices: [], usage: total };
+    if (!(await stream.event(trailer))) return;
   }
   await stream.done();
 }

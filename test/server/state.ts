@@ -29,6 +29,8 @@ export class ServerState {
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
   balance: Balance = { ...DEFAULT_BALANCE };
+  /** Streams still being written; drops as soon as a client disconnects (tests check that work stops). */
+  openStreams = 0;
   /** When each pending cache becomes ready (ms). */
   private readonly readyAt = new Map<string, number>();
 
