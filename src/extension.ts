@@ -4,9 +4,11 @@ const loadedAt = performance.now();
 
 import * as vscode from 'vscode';
 import { registerCaches } from './caches';
+import { registerChat } from './chat';
 import { registerConfigCommands } from './config/commands';
 import { prompts } from './config/prompts';
 import { KimiService } from './config/service';
+import { registerEditor } from './editor';
 import { registerStatus } from './status';
 
 /** What activate() returns; host tests use it instead of reaching into internals. */
@@ -20,6 +22,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   registerConfigCommands(context, kimi);
   const caches = registerCaches(context, kimi);
   const status = registerStatus(context, kimi);
+  const chat = registerChat(context, kimi);
+  registerEditor(context, kimi, chat);
   await kimi.init();
   const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (module load ${timing.moduleMs.toFixed(1)} ms).`);

@@ -1,0 +1,461 @@
+// The host side of the chat: owns the conversations, runs answers, and talks to the webview through
+// the typed protocol. The webview only displays; every decision and every byte on disk is made here.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { NoApiKeyError } from '../config/errors';
+import type { KimiService } from '../config/service';
+import type { ChatMessage } from '../kimi/types';
+import { CodeActions } from './code-actions';
+import { DraftTokens } from './draft-tokens';
+import type { CacheRef, Conversation, HostMessage, ModelOption, Turn, WebviewMessage } from './protocol';
+import { ChatRun, toApiMessages } from './run';
+import { DeltaBatcher } from './batcher';
+import { ConversationStore, titleFrom } from './store';
+import { describeRejected, parseWebviewMessage } from './validate';
+
+/** Where the answer goes: the webview (when open) gets every message; tests may listen too. */
+export interface ChatViewPort {
+  post(message: HostMessage): void;
+}
+
+/** Explicit context caches work only with this family; the largest window is the safe choice. */
+const CACHE_CHAT_MODEL = 'moonshot-v1-128k';
+const SAVE_WHILE_STREAMING_MS = 1000;
+const DEFAULT_TITLE = 'New conversation';
+
+interface ActiveRun {
+  conversation: Conversation;
+  turn: Turn;
+  stopRequested: boolean;
+  run?: ChatRun;
+  batcher?: DeltaBatcher;
+  finished: Promise<Turn>;
+}
+
+export interface TurnEndEvent {
+  conversationId: string;
+  turn: Turn;
+}
+
+function turnId(): string {
+  return `t-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export class ChatController implements vscode.Disposable {
+  private active!: Conversation;
+  private views = new Set<ChatViewPort>();
+  private current: ActiveRun | undefined;
+  private models: ModelOption[] = [];
+  private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly turnEnded = new vscode.EventEmitter<TurnEndEvent>();
+  private readonly received = new vscode.EventEmitter<WebviewMessage>();
+  private readonly posted = new vscode.EventEmitter<HostMessage>();
+  /** Fires after every finished answer (done, stopped or failed). */
+  readonly onDidEndTurn = this.turnEnded.event;
+  /** Fires for every valid message from a webview (tests wait for 'ready' with it). */
+  readonly onDidReceiveMessage = this.received.event;
+  /** Fires for every message the host sends to the webview. */
+  readonly onDidPostMessage = this.posted.event;
+  readonly code: CodeActions;
+  private readonly draftTokens: DraftTokens;
+
+  constructor(
+    private readonly kimi: KimiService,
+    readonly store: ConversationStore,
+  ) {
+    this.code = new CodeActions(kimi.log);
+    this.draftTokens = new DraftTokens(kimi, (count, contextLength) => {
+      const m: HostMessage = { type: 'draftTokens', count };
+      if (contextLength !== undefined) m.contextLength = contextLength;
+      this.post(m);
+    });
+    this.disposables.push(
+      this.turnEnded,
+      this.received,
+      this.posted,
+      this.code,
+      this.draftTokens,
+      kimi.onDidChange(() => {
+        void this.postState();
+        void this.refreshModels();
+      }),
+    );
+  }
+
+  private loading: Promise<void> | undefined;
+
+  /** Loads the conversations and opens the last active one (or a new one); once, on first use. */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      await this.store.load();
+      const id = this.store.activeConversationId ?? this.store.list()[0]?.id;
+      this.active = (id && (await this.store.open(id))) || (await this.store.create({ title: DEFAULT_TITLE }));
+    })();
+    return this.loading;
+  }
+
+  /** The conversation shown in the panel (after `ready()`). */
+  get conversation(): Conversation {
+    return this.active;
+  }
+
+  get streaming(): boolean {
+    return this.current !== undefined;
+  }
+
+  // ---- the view ----
+
+  attachView(view: ChatViewPort): vscode.Disposable {
+    this.views.add(view);
+    return new vscode.Disposable(() => this.views.delete(view));
+  }
+
+  /** Shows the chat panel. */
+  async reveal(focusInput = false): Promise<void> {
+    await vscode.commands.executeCommand('kimi.chat.focus');
+    if (focusInput) this.post({ type: 'focusInput' });
+  }
+
+  private post(message: HostMessage): void {
+    for (const v of this.views) v.post(message);
+    this.posted.fire(message);
+  }
+
+  private async postState(): Promise<void> {
+    const hasApiKey = await this.kimi.hasApiKey();
+    // The state carries the answer so far: send pending text first so none of it arrives twice.
+    this.current?.batcher?.flush();
+    this.post({
+      type: 'state',
+      conversations: this.store.list(),
+      conversation: this.active,
+      models: this.models,
+      model: this.modelFor(this.active),
+      streaming: this.streaming,
+      hasApiKey,
+    });
+  }
+
+  private async refreshModels(): Promise<void> {
+    try {
+      // listModels would prompt for a key; without one the picker keeps the configured model only.
+      if (!(await this.kimi.client())) return;
+      const list = await this.kimi.listModels();
+      this.models = list.map((m) => (typeof m.context_length === 'number' ? { id: m.id, contextLength: m.context_length } : { id: m.id }));
+      this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
+    } catch (e) {
+      this.kimi.log.warn(`Could not list models for the chat: ${this.kimi.describeError(e).message}`);
+    }
+  }
+
+  // ---- messages from the webview ----
+
+  /** Validates and handles one message from the webview; anything invalid is logged and dropped. */
+  async handleMessage(raw: unknown): Promise<void> {
+    await this.ready();
+    const m = parseWebviewMessage(raw);
+    if (!m) {
+      this.kimi.log.warn(`Ignored an invalid message from the chat view: ${describeRejected(raw)}`);
+      return;
+    }
+    this.received.fire(m);
+    try {
+      await this.dispatch(m);
+    } catch (e) {
+      this.kimi.showError(e, vscode.l10n.t('Kimi chat'));
+    }
+  }
+
+  private async dispatch(m: WebviewMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        await this.postState();
+        void this.refreshModels();
+        return;
+      case 'send':
+        await this.send(m.text);
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'regenerate':
+        await this.regenerate();
+        return;
+      case 'editLast':
+        await this.editLast(m.text);
+        return;
+      case 'newConversation':
+        await this.newConversation();
+        return;
+      case 'switchConversation':
+        await this.switchTo(m.id);
+        return;
+      case 'renameConversation':
+        await this.rename(m.id, m.title);
+        return;
+      case 'deleteConversation':
+        await this.delete(m.id);
+        return;
+      case 'draft':
+        this.setDraft(m.text);
+        return;
+      case 'selectModel':
+        await this.selectModel(m.model);
+        return;
+      case 'detachCache':
+        await this.detachCache();
+        return;
+      case 'code':
+        await this.code.run(m.action, m.code);
+        return;
+      case 'action':
+        await this.runErrorAction(m.action);
+        return;
+    }
+  }
+
+  private async runErrorAction(action: 'setApiKey' | 'retry' | 'showLog' | 'selectModel'): Promise<void> {
+    if (action === 'retry') await this.regenerate();
+    else if (action === 'setApiKey') await vscode.commands.executeCommand('kimi.setApiKey');
+    else if (action === 'selectModel') await vscode.commands.executeCommand('kimi.selectModel');
+    else this.kimi.log.show(true);
+  }
+
+  // ---- asking ----
+
+  /** Asks in the active conversation and shows the panel; resolves with the finished answer. */
+  async ask(prompt: string, opts: { reveal?: boolean } = {}): Promise<Turn> {
+    if (opts.reveal !== false) await this.reveal();
+    return this.send(prompt);
+  }
+
+  /** Sends a question in the active conversation; resolves when the answer has ended. */
+  async send(text: string): Promise<Turn> {
+    await this.ready();
+    await this.stopAndWait();
+    const conversation = this.active;
+    const user: Turn = { id: turnId(), role: 'user', content: text, createdAt: Date.now() };
+    const first = !conversation.turns.some((t) => t.role === 'user') && conversation.title === DEFAULT_TITLE;
+    if (first) conversation.title = titleFrom(text);
+    conversation.turns.push(user);
+    delete conversation.draft;
+    this.draftTokens.cancel();
+    const answered = this.answer(conversation, user);
+    // The list of conversations shows the new title once the first answer is in.
+    if (first) void answered.then(() => this.postState());
+    return answered;
+  }
+
+  /** Answers the last question again, replacing the last answer. */
+  async regenerate(): Promise<Turn | undefined> {
+    await this.ready();
+    await this.stopAndWait();
+    const conversation = this.active;
+    const last = conversation.turns.at(-1);
+    if (last?.role === 'assistant') conversation.turns.pop();
+    if (conversation.turns.at(-1)?.role !== 'user') return undefined;
+    return this.answer(conversation);
+  }
+
+  /** Replaces the last question (and its answer) with new text and asks again. */
+  async editLast(text: string): Promise<Turn | undefined> {
+    await this.ready();
+    await this.stopAndWait();
+    const conversation = this.active;
+    const index = conversation.turns.map((t) => t.role).lastIndexOf('user');
+    if (index < 0) return this.send(text);
+    conversation.turns.splice(index);
+    return this.send(text);
+  }
+
+  /** Stops the answer being streamed: the request is aborted, the partial answer kept. */
+  stop(): void {
+    if (!this.current) return;
+    this.current.stopRequested = true;
+    this.current.run?.stop();
+  }
+
+  private async stopAndWait(): Promise<void> {
+    const running = this.current;
+    if (!running) return;
+    this.stop();
+    await running.finished.catch(() => undefined);
+  }
+
+  private answer(conversation: Conversation, user?: Turn): Promise<Turn> {
+    const model = this.modelFor(conversation);
+    const history = conversation.turns.slice();
+    const turn: Turn = { id: turnId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming', model };
+    conversation.turns.push(turn);
+    const active: ActiveRun = { conversation, turn, stopRequested: false, finished: Promise.resolve(turn) };
+    this.current = active;
+    active.finished = this.stream(active, history, model, user);
+    return active.finished;
+  }
+
+  private async stream(active: ActiveRun, history: Turn[], model: string, user?: Turn): Promise<Turn> {
+    const { conversation, turn } = active;
+    const start: HostMessage = { type: 'turnStart', conversationId: conversation.id, assistant: turn };
+    if (user) start.user = user;
+    this.post(start);
+    void this.setStreamingContext(true);
+    const batcher = new DeltaBatcher((text) => this.post({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text }));
+    active.batcher = batcher;
+    // Save the turn before any network work, then keep saving the growing answer.
+    const saved = this.store.save(conversation).catch((e) => this.kimi.log.error(`Could not save the conversation: ${String(e)}`));
+    const saver = setInterval(() => void this.store.save(conversation, false).catch(() => undefined), SAVE_WHILE_STREAMING_MS);
+    try {
+      await saved;
+      const client = await this.kimi.client();
+      if (!client) throw new NoApiKeyError();
+      if (active.stopRequested) {
+        turn.status = 'stopped';
+        return turn;
+      }
+      const settings = this.kimi.settings();
+      const run = new ChatRun({
+        client,
+        model,
+        messages: toApiMessages(conversation, history),
+        maxTokens: settings.maxTokens,
+        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+        onText: (text) => {
+          turn.content += text;
+          batcher.push(text);
+        },
+      });
+      active.run = run;
+      if (active.stopRequested) run.stop();
+      const result = await run.start();
+      turn.status = result.outcome === 'stopped' ? 'stopped' : 'done';
+      if (result.usage) turn.usage = result.usage;
+      if (result.finishReason === 'content_filter') {
+        turn.status = 'error';
+        turn.error = { message: vscode.l10n.t('The answer was stopped by the content filter.'), actions: [] };
+      }
+      this.kimi.log.debug(`Chat answer ${turn.status}: ${turn.content.length} chars, finish ${String(result.finishReason)}.`);
+    } catch (e) {
+      turn.status = 'error';
+      turn.error = this.kimi.describeError(e);
+      this.kimi.log.error(`Chat answer failed: ${turn.error.message}`);
+    } finally {
+      clearInterval(saver);
+      batcher.flush();
+      if (this.current === active) this.current = undefined;
+      await this.store.save(conversation).catch((e) => this.kimi.log.error(`Could not save the conversation: ${String(e)}`));
+      this.post({ type: 'turnEnd', conversationId: conversation.id, turn });
+      void this.setStreamingContext(this.streaming);
+      this.turnEnded.fire({ conversationId: conversation.id, turn });
+    }
+    return turn;
+  }
+
+  private async setStreamingContext(on: boolean): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'kimi.chat.streaming', on);
+  }
+
+  private modelFor(conversation: Conversation): string {
+    return (conversation.cache && conversation.model) || this.kimi.settings().model;
+  }
+
+  private async selectModel(model: string): Promise<void> {
+    if (this.active.cache) {
+      this.active.model = model;
+      await this.store.save(this.active, false);
+    } else {
+      await this.kimi.setModel(model);
+    }
+    this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
+  }
+
+  // ---- drafts ----
+
+  private setDraft(text: string): void {
+    const conversation = this.active;
+    if (text) conversation.draft = text;
+    else delete conversation.draft;
+    if (this.draftSaveTimer) clearTimeout(this.draftSaveTimer);
+    this.draftSaveTimer = setTimeout(() => void this.store.save(conversation, false).catch(() => undefined), 500);
+    this.draftTokens.update(this.modelFor(conversation), toApiMessages({}, conversation.turns), text);
+  }
+
+  // ---- conversations ----
+
+  async newConversation(init: { cache?: CacheRef; title?: string; model?: string } = {}): Promise<Conversation> {
+    await this.ready();
+    const reusable = this.active && this.active.turns.length === 0 && !this.active.cache && !init.cache;
+    if (reusable) {
+      await this.store.setActive(this.active.id);
+    } else {
+      this.active = await this.store.create({ title: init.title ?? DEFAULT_TITLE, ...(init.cache ? { cache: init.cache } : {}), ...(init.model ? { model: init.model } : {}) });
+    }
+    await this.postState();
+    return this.active;
+  }
+
+  async switchTo(id: string): Promise<boolean> {
+    await this.ready();
+    const conversation = await this.store.open(id);
+    if (!conversation) return false;
+    this.active = conversation;
+    await this.store.setActive(id);
+    await this.postState();
+    return true;
+  }
+
+  async rename(id: string, title: string): Promise<void> {
+    await this.ready();
+    await this.store.rename(id, title);
+    await this.postState();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.ready();
+    if (this.current?.conversation.id === id) await this.stopAndWait();
+    await this.store.delete(id);
+    if (this.active.id === id) {
+      const next = this.store.activeConversationId ?? this.store.list()[0]?.id;
+      this.active = (next && (await this.store.open(next))) || (await this.store.create({ title: DEFAULT_TITLE }));
+    }
+    await this.postState();
+  }
+
+  /** Starts a conversation that uses a context cache (sent first as a `role: "cache"` message). */
+  async chatWithCache(cache: CacheRef): Promise<Conversation> {
+    await this.ready();
+    await this.stopAndWait();
+    const configured = this.kimi.settings().model;
+    const model = configured.startsWith('moonshot-v1') ? configured : CACHE_CHAT_MODEL;
+    const conversation = await this.newConversation({ cache, model, title: vscode.l10n.t('Chat with {0}', cache.label ?? cache.id) });
+    await this.reveal(true);
+    return conversation;
+  }
+
+  private async detachCache(): Promise<void> {
+    delete this.active.cache;
+    delete this.active.model;
+    await this.store.save(this.active, false);
+    await this.postState();
+  }
+
+  /** The active conversation's questions and answers, as messages for a new context cache. */
+  async messagesForCache(): Promise<ChatMessage[]> {
+    await this.ready();
+    return toApiMessages({}, this.active.turns.filter((t) => t.role === 'user' || t.status === 'done' || t.status === 'stopped'));
+  }
+
+  dispose(): void {
+    this.stop();
+    if (this.draftSaveTimer) clearTimeout(this.draftSaveTimer);
+    // The host may exit before an async write finishes: save what is on screen synchronously.
+    try {
+      if (this.current) this.current.turn.status = 'stopped';
+      if (this.active) this.store.saveSync(this.active);
+      if (this.current && this.current.conversation !== this.active) this.store.saveSync(this.current.conversation);
+    } catch (e) {
+      this.kimi.log.error(`Could not save the conversation on exit: ${String(e)}`);
+    }
+    for (const d of this.disposables) d.dispose();
+  }
+}

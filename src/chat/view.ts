@@ -1,0 +1,58 @@
+// The chat panel's webview: a strict Content-Security-Policy (scripts only with this page's nonce),
+// resources only from the webview bundle, and every message handed to the controller to validate.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ChatController } from './controller';
+import type { HostMessage } from './protocol';
+
+export const CHAT_VIEW_ID = 'kimi.chat';
+
+export function chatHtml(webview: vscode.Webview, bundle: vscode.Uri, nonce: string): string {
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.css'));
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource} 'unsafe-inline'`,
+    `font-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="${vscode.env.language}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Kimi Chat</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+}
+
+export class ChatViewProvider implements vscode.WebviewViewProvider {
+  /** Resolved views so far (tests check the panel really came back after a reload). */
+  resolveCount = 0;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: ChatController,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.resolveCount++;
+    const bundle = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    view.webview.options = { enableScripts: true, localResourceRoots: [bundle] };
+    view.webview.html = chatHtml(view.webview, bundle, randomBytes(16).toString('base64'));
+    // The webview asks for its state with 'ready' each time it loads, so it needs no retained context.
+    const attached = this.controller.attachView({ post: (m: HostMessage) => void view.webview.postMessage(m) });
+    const received = view.webview.onDidReceiveMessage((m: unknown) => void this.controller.handleMessage(m));
+    view.onDidDispose(() => {
+      attached.dispose();
+      received.dispose();
+    });
+  }
+}

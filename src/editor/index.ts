@@ -1,0 +1,128 @@
+// Editor commands: Explain Selection (answered in the chat panel), Generate at Cursor and Edit
+// Selection (the answer's code streamed straight into the file).
+import * as vscode from 'vscode';
+import type { ChatController } from '../chat';
+import type { KimiService } from '../config/service';
+import { editMessages, type EditorContext, explainPrompt, generateMessages } from './prompts';
+import { streamIntoEditor, type StreamEditResult } from './stream-edit';
+
+/** Large selections are cut: the chat question and the API request have size limits. */
+const MAX_SELECTION_CHARS = 100_000;
+
+function fileLabel(doc: vscode.TextDocument): string {
+  return doc.isUntitled ? doc.uri.path : vscode.workspace.asRelativePath(doc.uri, false);
+}
+
+function contextOf(editor: vscode.TextEditor, range: vscode.Range): EditorContext {
+  const doc = editor.document;
+  const end = doc.lineAt(doc.lineCount - 1).range.end;
+  return {
+    fileName: fileLabel(doc),
+    languageId: doc.languageId,
+    before: doc.getText(new vscode.Range(new vscode.Position(0, 0), range.start)),
+    selected: doc.getText(range),
+    after: doc.getText(new vscode.Range(range.end, end)),
+  };
+}
+
+async function instruction(arg: unknown, prompt: string, placeHolder: string): Promise<string | undefined> {
+  // A string argument skips the input box (keybindings with args, automation, tests).
+  if (typeof arg === 'string' && arg.trim()) return arg;
+  const text = await vscode.window.showInputBox({ prompt, placeHolder, ignoreFocusOut: true });
+  return text?.trim() ? text : undefined;
+}
+
+export interface EditorCommands {
+  /** Cancels every insertion in progress (like their notifications' Cancel buttons). */
+  cancelAll(): void;
+}
+
+export function registerEditor(context: vscode.ExtensionContext, kimi: KimiService, chat: ChatController): EditorCommands {
+  const running = new Set<vscode.CancellationTokenSource>();
+
+  async function insert(kind: 'generate' | 'edit', arg: unknown): Promise<StreamEditResult | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor first.'));
+      return undefined;
+    }
+    const range = kind === 'edit' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(editor.selection.active, editor.selection.active);
+    if (kind === 'edit' && range.isEmpty) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to edit first.'));
+      return undefined;
+    }
+    const text =
+      kind === 'edit'
+        ? await instruction(arg, vscode.l10n.t('How should Kimi change the selected code?'), vscode.l10n.t('e.g. add error handling'))
+        : await instruction(arg, vscode.l10n.t('What should Kimi write at the cursor?'), vscode.l10n.t('e.g. a function that parses ISO dates'));
+    if (!text) return undefined;
+    const ctx = contextOf(editor, range);
+    const messages = kind === 'edit' ? editMessages(ctx, text) : generateMessages(ctx, text);
+    const cancel = new vscode.CancellationTokenSource();
+    running.add(cancel);
+    try {
+      const result = await streamIntoEditor({
+        kimi,
+        editor,
+        range,
+        messages,
+        title: kind === 'edit' ? vscode.l10n.t('Kimi is editing the selection') : vscode.l10n.t('Kimi is writing at the cursor'),
+        cancel: cancel.token,
+      });
+      report(result, () => insert(kind, text));
+      return result;
+    } finally {
+      running.delete(cancel);
+      cancel.dispose();
+    }
+  }
+
+  function report(result: StreamEditResult, retry: () => unknown): void {
+    if (result.outcome === 'error') {
+      kimi.showError(result.error, vscode.l10n.t('Kimi could not write the code'), retry);
+    } else if (result.outcome === 'noCode') {
+      const show = vscode.l10n.t('Show Answer');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Kimi answered without a code block, so nothing was inserted.'), show).then(async (choice) => {
+        if (choice !== show) return;
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.answer });
+        await vscode.window.showTextDocument(doc, { preview: true });
+      });
+    }
+  }
+
+  const command = (id: string, run: (arg: unknown) => Promise<unknown>) =>
+    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+      try {
+        return await run(arg);
+      } catch (e) {
+        kimi.showError(e, vscode.l10n.t('Kimi'));
+        return undefined;
+      }
+    });
+
+  context.subscriptions.push(
+    command('kimi.explainSelection', async () => {
+      const editor = vscode.window.activeTextEditor;
+      const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+      if (!editor || !selected.trim()) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Select the code you want explained first.'));
+        return undefined;
+      }
+      const code = selected.length > MAX_SELECTION_CHARS ? selected.slice(0, MAX_SELECTION_CHARS) : selected;
+      return chat.ask(explainPrompt(fileLabel(editor.document), editor.document.languageId, code));
+    }),
+    command('kimi.generateAtCursor', (arg) => insert('generate', arg)),
+    command('kimi.editSelection', (arg) => insert('edit', arg)),
+    new vscode.Disposable(() => {
+      for (const c of running) c.cancel();
+    }),
+  );
+  const api: EditorCommands = {
+    cancelAll: () => {
+      for (const c of running) c.cancel();
+    },
+  };
+  // Not contributed (so not in the palette): lets host tests cancel like the Cancel button does.
+  context.subscriptions.push(vscode.commands.registerCommand('_kimi.editor.testApi', () => api));
+  return api;
+}
