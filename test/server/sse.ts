@@ -69,11 +69,8 @@ export class SseStream {
     this.over = true;
     const socket = this.res.socket;
     // Let what was already written reach the client first; only the rest is lost.
-    if (socket && socket.writableLength > 0) {
-      await new Promise((resolve) => {
-        socket.once('drain', resolve);
-        socket.once('close', resolve);
-      });
+    for (let turn = 0; socket && !socket.destroyed && socket.writableLength > 0 && turn < 1000; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
     }
     socket?.destroy();
     return false;

@@ -54,6 +54,21 @@ function seeded(seed: number): () => number {
 
 let writes = 0;
 
+/** 1..7 bytes; the first piece of a write is 1..4 so it always ends inside a leading "data:". */
+function awkwardSize(at: number, random: () => number): number {
+  return 1 + Math.floor(random() * (at === 0 ? 4 : 7));
+}
+
+/** Ends a piece inside the first multi-byte UTF-8 character it would otherwise carry whole. */
+function splitCharacter(bytes: Buffer, at: number, end: number, random: () => number): number {
+  for (let i = at; i < Math.min(end, bytes.length); i++) {
+    const lead = bytes[i];
+    const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (length > 1 && i + length <= end) return i + 1 + Math.floor(random() * (length - 1));
+  }
+  return end;
+}
+
 /** Returns false when the client went away before everything was written. */
 export async function writePieces(res: ServerResponse, bytes: Buffer, pieces?: Pieces): Promise<boolean> {
   if (isGone(res)) return false;
@@ -64,10 +79,10 @@ export async function writePieces(res: ServerResponse, bytes: Buffer, pieces?: P
   const random = seeded(++writes);
   let at = 0;
   while (at < bytes.length) {
-    // 'random' pieces are 1..7 bytes: short enough to land inside every "data:" and most characters.
-    const size = pieces === 'bytes' ? 1 : 1 + Math.floor(random() * 7);
-    if (!res.write(bytes.subarray(at, at + size))) await drained(res);
-    at += size;
+    let end = at + (pieces === 'bytes' ? 1 : awkwardSize(at, random));
+    if (pieces === 'random') end = splitCharacter(bytes, at, end, random);
+    if (!res.write(bytes.subarray(at, end))) await drained(res);
+    at = end;
     // A separate turn per piece so the reader sees the pieces apart rather than coalesced.
     await nextTurn();
     if (isGone(res)) return false;
