@@ -30,6 +30,7 @@ export const quietSettings = {
   'typescript.tsserver.enabled': false,
   'window.commandCenter': false,
   'workbench.editor.enablePreview': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** Node and server-main.js installed by install.sh; VSCODE_NODE / VSCODE_SERVER override them. */
@@ -68,9 +69,6 @@ export async function startVSCodeServer(options) {
   }
   const settings = { ...quietSettings, ...(options.settings ?? {}) };
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-  // Machine settings land here on the server side of code-server; keep them in step.
-  mkdirSync(join(serverDataDir, 'data', 'Machine'), { recursive: true });
-  writeFileSync(join(serverDataDir, 'data', 'Machine', 'settings.json'), JSON.stringify(settings, null, 2));
 
   const host = '127.0.0.1';
   const args = [
