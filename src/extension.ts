@@ -25,27 +25,33 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const chat = registerChat(context, kimi);
   registerEditor(context, kimi, chat);
   await kimi.init();
-  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started };
+  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, httpStackLoadedAtActivation: httpStackLoaded() };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (module load ${timing.moduleMs.toFixed(1)} ms).`);
-  return makeApi(kimi, caches, status, timing);
+  return makeApi(kimi, caches, status, chat, timing);
 }
 
 function makeApi(
   kimi: KimiService,
   caches: ReturnType<typeof registerCaches>,
   status: ReturnType<typeof registerStatus>,
-  timing: { moduleMs: number; activateMs: number },
+  chat: ReturnType<typeof registerChat>,
+  timing: { moduleMs: number; activateMs: number; httpStackLoadedAtActivation: boolean },
 ) {
   return {
     kimi,
     caches: caches.tree,
     cachesView: caches.view,
     status: { item: status.item, counter: status.counter },
+    chat,
     prompts,
     timing,
-    /** True once undici has been required (it must not be at activation). */
-    httpStackLoaded: () => Object.keys(require.cache).some((p) => /[\\/]undici\.js$/.test(p)),
+    httpStackLoaded,
   };
+}
+
+/** True once dist/undici.js has been loaded (it must not be at activation). */
+function httpStackLoaded(): boolean {
+  return Object.keys(require.cache).some((p) => /[\\/]undici\.js$/.test(p));
 }
 
 export function deactivate(): void {}

@@ -268,7 +268,7 @@ export class CacheCommands {
       await this.kimi.requireClient().catch(() => undefined);
       return undefined;
     }
-    await this.tree.getChildren();
+    await this.tree.refresh();
     const items = this.tree.caches.map((cache) => ({
       label: cache.name || cache.id,
       description: cache.id,
@@ -288,7 +288,7 @@ export class CacheCommands {
       await this.kimi.requireClient().catch(() => undefined);
       return undefined;
     }
-    await this.tree.getChildren();
+    await this.tree.refresh();
     const items = this.tree.caches.flatMap((cache) => this.tree.tagsOf(cache.id).map((tag) => ({ label: tag.tag, description: cache.name || cache.id, tag })));
     if (!items.length) {
       void prompts.info(t('No cache has a tag yet.'));

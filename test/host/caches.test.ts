@@ -1,0 +1,233 @@
+// The Context Caches tree and its commands inside a real extension host, against the test server.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MockServer } from '../server';
+import type { KimiApi } from '../../src/extension';
+import type { CacheNode } from '../../src/caches/tree';
+import type { ContextCache } from '../../src/kimi/types';
+import { connectToTestServer, disconnect, kimiApi, scripted, waitFor, withPrompts } from './shell-support';
+
+type CacheRow = CacheNode & { kind: 'cache' };
+
+describe('shell: context caches tree', () => {
+  let api: KimiApi;
+  let server: MockServer;
+
+  before(async () => {
+    api = await kimiApi();
+    server = await connectToTestServer(api);
+  });
+
+  after(async () => {
+    api.caches.pageSize = 20;
+    await disconnect(api, server);
+  });
+
+  beforeEach(async () => {
+    server.reset();
+    await api.caches.refresh();
+  });
+
+  async function makeCache(name: string, tags: string[] = []): Promise<ContextCache> {
+    const client = await api.kimi.requireClient();
+    return client.createCache('moonshot-v1', [{ role: 'system', content: `Content of ${name}` }], { name, ttl: 600, tags });
+  }
+
+  async function rows(): Promise<CacheNode[]> {
+    await api.caches.refresh();
+    return api.caches.getChildren();
+  }
+
+  const cacheRow = async (id: string) => (await rows()).find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === id);
+
+  it('lists the caches from the server with their tags as children', async () => {
+    const a = await makeCache('alpha', ['alpha-tag']);
+    const b = await makeCache('beta');
+    const top = await rows();
+    const names = top.filter((n): n is CacheRow => n.kind === 'cache').map((n) => n.cache.name).sort();
+    assert.deepEqual(names, ['alpha', 'beta']);
+    const rowA = top.find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === a.id)!;
+    const item = api.caches.getTreeItem(rowA);
+    assert.equal(item.label, 'alpha');
+    assert.equal(item.contextValue, 'cache');
+    assert.match(String(item.description), /^(pending|ready) · \d[\d,]* tokens · expires in (9|10) min$/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(a.id));
+    const children = await api.caches.getChildren(rowA);
+    assert.deepEqual(children.map((c) => c.kind === 'tag' && c.tag.tag), ['alpha-tag']);
+    assert.equal(api.caches.getTreeItem(children[0]).contextValue, 'tag');
+    assert.deepEqual(await api.caches.getChildren((await cacheRow(b.id))!), []);
+  });
+
+  it('refreshes itself while a cache is pending, until it is ready', async () => {
+    const a = await makeCache('pending-one');
+    const first = await cacheRow(a.id);
+    assert.equal(first?.cache.status, 'pending');
+    await waitFor(() => api.caches.caches.find((c) => c.id === a.id)?.status === 'ready', 'the tree to show the cache ready', 8000);
+  });
+
+  it('creates a cache from a {messages} argument after showing the token count', async () => {
+    const { prompts, shown } = scripted(['From conversation', 'a test cache', '900']);
+    const cache = await withPrompts(api, prompts, () =>
+      vscode.commands.executeCommand<ContextCache | undefined>('kimi.caches.create', { messages: [{ role: 'user', content: 'Remember: the answer is 42.' }], name: 'Conversation' }),
+    );
+    assert.ok(cache, `not created: ${shown.error.join('; ')}`);
+    assert.equal(shown.inputs[0].value, 'Conversation');
+    assert.match(shown.confirms[0], /Create a context cache of \d+ tokens\?/);
+    const stored = server.caches.get(cache.id);
+    assert.equal(stored?.name, 'From conversation');
+    assert.equal(stored?.description, 'a test cache');
+    assert.equal(stored?.model, 'moonshot-v1');
+    assert.ok(Math.abs(stored!.expired_at! - (Date.now() / 1000 + 900)) < 30);
+    assert.ok(server.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'counted before creating');
+    assert.ok(api.caches.caches.some((c) => c.id === cache.id), 'the tree shows it');
+  });
+
+  it('creates a cache from the active editor\'s selection', async () => {
+    const doc = await vscode.workspace.openTextDocument({ content: 'line one\nselected part\nline three', language: 'plaintext' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 13);
+    const { prompts } = scripted([undefined]);
+    // Cancelling at the first question creates nothing.
+    assert.equal(await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.create')), undefined);
+    const answered = scripted([(o) => o.value, '', '60']);
+    const cache = await withPrompts(api, answered.prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create'));
+    assert.match(answered.shown.inputs[0].value ?? '', /selection/);
+    const content = JSON.stringify(server.caches.get(cache!.id)?.messages);
+    assert.match(content, /selected part/);
+    assert.doesNotMatch(content, /line three/);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('Update TTL changes the expiry on the server', async () => {
+    const a = await makeCache('ttl');
+    const row = await cacheRow(a.id);
+    const { prompts, shown } = scripted(['120']);
+    const updated = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl', row));
+    assert.ok(updated);
+    assert.match(shown.inputs[0].prompt ?? '', /expires in (9|10) min/);
+    const expected = Date.now() / 1000 + 120;
+    assert.ok(Math.abs(server.caches.get(a.id)!.expired_at! - expected) < 5, 'server expiry is now + 120 s');
+    assert.ok(server.requests.some((r) => r.method === 'PUT' && r.path === `/v1/caching/${a.id}` && (r.body as { ttl?: number }).ttl === 120));
+  });
+
+  it('refuses an invalid TTL with a message and sends nothing', async () => {
+    const a = await makeCache('bad-ttl');
+    const row = await cacheRow(a.id);
+    const messages: Array<string | undefined> = [];
+    const { prompts, shown } = scripted([
+      (o) => {
+        for (const v of ['abc', '0', '-5', '3601', '1.5']) messages.push(o.validateInput?.(v) as string | undefined);
+        return '99999';
+      },
+    ]);
+    const before = server.caches.get(a.id)!.expired_at;
+    const result = await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    assert.equal(result, undefined);
+    assert.ok(messages.every((m) => typeof m === 'string' && m.length > 0), `every invalid value has a message: ${JSON.stringify(messages)}`);
+    assert.match(shown.error[0], /3600/);
+    assert.equal(server.caches.get(a.id)!.expired_at, before);
+    assert.ok(!server.requests.some((r) => r.method === 'PUT'));
+  });
+
+  it('picks the cache from a quick pick when run from the palette', async () => {
+    const a = await makeCache('palette');
+    const { prompts } = scripted(['300']);
+    prompts.pick = async <T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>) =>
+      (await items).find((i) => (i as T & { cache?: ContextCache }).cache?.id === a.id);
+    const updated = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl'));
+    assert.equal(updated?.id, a.id);
+  });
+
+  it('edits metadata', async () => {
+    const a = await makeCache('meta');
+    const { prompts } = scripted(['project=kimi, owner=tests']);
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
+    assert.deepEqual(server.caches.get(a.id)?.metadata, { project: 'kimi', owner: 'tests' });
+  });
+
+  it('adds a validated tag and deletes it', async () => {
+    const a = await makeCache('tagged');
+    const { prompts, shown } = scripted([(o) => (o.validateInput?.('1bad') ? 'good-tag' : 'validation missing')]);
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.addTag', { kind: 'cache', cache: a }));
+    assert.deepEqual(shown.error, []);
+    assert.equal(server.tags.get('good-tag')?.cache_id, a.id);
+    const tagRow = (await api.caches.getChildren((await cacheRow(a.id))!))[0];
+    assert.equal(tagRow.kind === 'tag' && tagRow.tag.tag, 'good-tag');
+    const doc = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.tags.openContent', tagRow));
+    assert.match(doc!.document.getText(), new RegExp(a.id));
+    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.tags.delete', tagRow));
+    assert.equal(server.tags.has('good-tag'), false);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('opens a cache read-only with its messages', async () => {
+    const a = await makeCache('open-me');
+    const editor = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.caches.open', { kind: 'cache', cache: a }));
+    assert.ok(editor);
+    assert.equal(editor.document.uri.scheme, 'kimi-cache');
+    const shown = JSON.parse(editor.document.getText()) as ContextCache;
+    assert.equal(shown.id, a.id);
+    assert.equal(shown.messages?.[0].content, 'Content of open-me');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('deletes a cache after confirmation', async () => {
+    const a = await makeCache('doomed');
+    const row = await cacheRow(a.id);
+    const refused = scripted([], false);
+    assert.equal(await withPrompts(api, refused.prompts, () => vscode.commands.executeCommand('kimi.caches.delete', row)), false);
+    assert.ok(server.caches.has(a.id), 'not deleted without confirmation');
+    const { prompts } = scripted([]);
+    assert.equal(await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.delete', row)), true);
+    assert.equal(server.caches.has(a.id), false);
+    assert.equal(await cacheRow(a.id), undefined);
+  });
+
+  it('drops a cache deleted elsewhere on refresh, and says so once when a command hits it', async () => {
+    const a = await makeCache('vanishing');
+    const row = await cacheRow(a.id);
+    server.caches.delete(a.id);
+    const { prompts, shown } = scripted(['100']);
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    assert.deepEqual(shown.error, [], 'no error for a cache that is simply gone');
+    assert.equal(shown.info.length, 1);
+    assert.equal(await cacheRow(a.id), undefined);
+  });
+
+  it('pages with a Load more row', async () => {
+    api.caches.pageSize = 2;
+    api.caches.reset();
+    try {
+      for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) await makeCache(n);
+      const first = await rows();
+      assert.equal(first.filter((n) => n.kind === 'cache').length, 2);
+      assert.equal(first.at(-1)?.kind, 'loadMore');
+      await vscode.commands.executeCommand('kimi.caches.loadMore');
+      await vscode.commands.executeCommand('kimi.caches.loadMore');
+      const all = await api.caches.getChildren();
+      assert.equal(all.filter((n) => n.kind === 'cache').length, 5);
+      assert.ok(!all.some((n) => n.kind === 'loadMore'));
+      // A refresh keeps everything loaded so far.
+      assert.equal((await rows()).filter((n) => n.kind === 'cache').length, 5);
+    } finally {
+      api.caches.pageSize = 20;
+      api.caches.reset();
+    }
+  });
+
+  it('shows one problem row (not an error storm) when the server fails, and recovers', async () => {
+    const { prompts, shown } = scripted([]);
+    await withPrompts(api, prompts, async () => {
+      server.fault({ kind: 'status', status: 401, match: '/v1/caching', times: 20 });
+      const top = await rows();
+      assert.equal(top.length, 1);
+      assert.equal(top[0].kind, 'problem');
+      await api.caches.getChildren();
+      server.reset();
+      const again = await rows();
+      assert.ok(again.every((n) => n.kind !== 'problem'));
+    });
+    assert.equal(shown.error.length, 1);
+    assert.match(shown.error[0], /Invalid Authentication/);
+  });
+});

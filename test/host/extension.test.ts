@@ -1,0 +1,170 @@
+// The shell inside a real extension host: commands, the API key in SecretStorage, user-only
+// connection settings, plain-setting key migration, Select Model; against the in-process test server.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MockServer } from '../server';
+import { connectToTestServer, disconnect, kimiApi, scripted, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
+import type { KimiApi } from '../../src/extension';
+
+const SHELL_COMMANDS = [
+  'kimi.setApiKey',
+  'kimi.clearApiKey',
+  'kimi.selectModel',
+  'kimi.showLog',
+  'kimi.caches.refresh',
+  'kimi.caches.create',
+  'kimi.caches.createFromFiles',
+  'kimi.caches.updateTtl',
+  'kimi.caches.editMetadata',
+  'kimi.caches.delete',
+  'kimi.caches.copyId',
+  'kimi.caches.open',
+  'kimi.caches.addTag',
+  'kimi.caches.loadMore',
+  'kimi.tags.delete',
+  'kimi.tags.openContent',
+];
+
+describe('shell: extension, key and settings', () => {
+  let api: KimiApi;
+  let server: MockServer | undefined;
+
+  before(async () => {
+    api = await kimiApi();
+    server = await connectToTestServer(api);
+  });
+
+  after(async () => {
+    await disconnect(api, server);
+  });
+
+  it('registers every shell command and every contributed command', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    assert.deepEqual(SHELL_COMMANDS.filter((id) => !registered.has(id)), []);
+    const contributed: string[] = vscode.extensions.getExtension('kimi-vscode.kimi-vscode')!.packageJSON.contributes.commands.map((c: { command: string }) => c.command);
+    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+  });
+
+  it('activates without loading the HTTP stack, which loads on the first request', () => {
+    assert.ok(api.timing.activateMs > 0);
+    assert.equal(api.timing.httpStackLoadedAtActivation, false);
+    assert.equal(api.httpStackLoaded(), true, 'the key check loaded it');
+  });
+
+  it('checks the key with GET /v1/models and keeps it in secret storage', async () => {
+    const check = server!.requests.find((r) => r.path === '/v1/models');
+    assert.ok(check, 'the key was checked against the configured platform');
+    assert.equal(check.headers.authorization, `Bearer ${TEST_KEY}`);
+    assert.deepEqual(await api.kimi.apiKey(), { key: TEST_KEY, source: 'secretStorage' });
+    assert.equal(await api.kimi.hasApiKey(), true);
+  });
+
+  it('refuses a key the platform rejects, and keeps the stored one', async () => {
+    const { prompts, shown } = scripted([]);
+    const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-wrong-key'));
+    assert.equal(saved, false);
+    assert.equal(shown.error.length, 1);
+    assert.match(shown.error[0], /401/);
+    assert.equal((await api.kimi.apiKey())?.key, TEST_KEY);
+  });
+
+  it('asks for the key in a password box when no argument is given', async () => {
+    const { prompts, shown } = scripted([(o) => (o.validateInput?.('has space') ? TEST_KEY : 'validation missing')]);
+    const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey'));
+    assert.equal(saved, true);
+    assert.equal(shown.inputs[0].password, true);
+    assert.match(shown.info[0], /saved/);
+  });
+
+  it('clears the key, and sets it again', async () => {
+    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+    await waitFor(async () => !(await api.kimi.hasApiKey()), 'the key to be gone');
+    assert.equal(api.kimi.connection().baseUrl, server!.url);
+    assert.equal(await api.kimi.client(), undefined);
+    const saved = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+    assert.equal(saved, true);
+    await waitFor(async () => api.kimi.hasApiKey(), 'the key to be back');
+  });
+
+  it('moves a key from the plain kimi.apiKey setting into secret storage and removes the setting', async () => {
+    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+    await waitFor(async () => !(await api.kimi.hasApiKey()), 'the key to be gone');
+    const { prompts, shown } = scripted([]);
+    await withPrompts(api, prompts, async () => {
+      await vscode.workspace.getConfiguration('kimi').update('apiKey', 'sk-test-key', vscode.ConfigurationTarget.Global);
+      await waitFor(() => vscode.workspace.getConfiguration('kimi').inspect('apiKey')?.globalValue === undefined, 'the setting to be removed');
+      await waitFor(async () => (await api.kimi.apiKey())?.source === 'secretStorage', 'the key to be in secret storage');
+    });
+    assert.equal((await api.kimi.apiKey())?.key, TEST_KEY);
+    assert.match(shown.info.join('\n'), /secret storage/);
+  });
+
+  it('ignores a workspace value for kimi.baseUrl (the key cannot be redirected by a repository)', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the host test window has a folder');
+    const file = vscode.Uri.joinPath(folder.uri, '.vscode', 'settings.json');
+    const evil = 'http://127.0.0.1:9/v1';
+    await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify({ 'kimi.baseUrl': evil, 'kimi.proxy': 'http://127.0.0.1:9', 'kimi.region': 'international', 'kimi.maxTokens': 1234 })));
+    try {
+      // kimi.maxTokens is a normal setting from the same file: once it applies, the file has been read.
+      await waitFor(() => api.kimi.settings().maxTokens === 1234, 'the workspace settings file to be read');
+      const connection = api.kimi.connection();
+      assert.equal(connection.baseUrl, server!.url);
+      assert.equal(connection.proxy, undefined);
+      assert.equal(connection.region, 'china');
+      const before = server!.requests.length;
+      const client = await api.kimi.requireClient();
+      await client.listCaches();
+      assert.equal(server!.requests.length, before + 1, 'the request went to the user-configured server');
+    } finally {
+      await vscode.workspace.fs.delete(file);
+      await waitFor(() => api.kimi.settings().maxTokens === 4096, 'the workspace settings file to be gone');
+    }
+  });
+
+  it('rebuilds the client when a setting changes, without a reload', async () => {
+    const first = await api.kimi.client();
+    await setUserSetting('kimi.maxRetries', 0, () => api.kimi.settings().maxRetries === 0);
+    const second = await api.kimi.client();
+    assert.notEqual(first, second);
+    await setUserSetting('kimi.maxRetries', undefined, () => api.kimi.settings().maxRetries === 2);
+  });
+
+  it('selects a model from the live list, showing context lengths', async () => {
+    let offered: Array<vscode.QuickPickItem & { id?: string }> = [];
+    const picked = await withPrompts(
+      api,
+      {
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>) => {
+          offered = [...(await items)];
+          return offered.find((i) => i.id === 'moonshot-v1-32k') as T | undefined;
+        },
+      },
+      () => vscode.commands.executeCommand<string>('kimi.selectModel'),
+    );
+    assert.equal(picked, 'moonshot-v1-32k');
+    assert.ok(offered.length >= 5);
+    assert.equal(offered.find((i) => i.id === 'moonshot-v1-32k')?.description, '32K context');
+    await waitFor(() => api.kimi.settings().model === 'moonshot-v1-32k', 'kimi.model to change');
+    await setUserSetting('kimi.model', undefined, () => api.kimi.settings().model === 'kimi-k2.5');
+  });
+
+  it('describes errors with the API message and the next step', async () => {
+    server!.fault({ kind: 'status', status: 401, match: '/v1/caching' });
+    const client = await api.kimi.requireClient();
+    const error = await client.listCaches().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const d = api.kimi.describeError(error);
+    assert.match(d.message, /Invalid Authentication/);
+    assert.deepEqual(d.actions, ['setApiKey', 'showLog']);
+    // A wait longer than the client's retry limit reaches the caller at once.
+    server!.fault({ kind: 'status', status: 429, retryAfter: 90, match: '/v1/caching' });
+    const limited = await (await api.kimi.requireClient()).listCaches().catch((e: unknown) => e);
+    const described = api.kimi.describeError(limited);
+    assert.match(described.message, /wait 90 s/);
+    assert.ok(described.actions.includes('retry'));
+    server!.reset();
+  });
+});

@@ -1,0 +1,84 @@
+// Shared by the shell's host tests: the extension's test API, the test server pointed at by the user
+// setting kimi.baseUrl, and scripted answers to the extension's prompts.
+import * as vscode from 'vscode';
+import type { KimiApi } from '../../src/extension';
+import type { Prompts } from '../../src/config/prompts';
+import { startMockServer, type MockServer } from '../server';
+
+export const EXTENSION_ID = 'kimi-vscode.kimi-vscode';
+export const TEST_KEY = 'sk-test-key';
+
+export async function kimiApi(): Promise<KimiApi> {
+  const extension = vscode.extensions.getExtension<KimiApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  return extension.activate();
+}
+
+/** Starts a test server, points the user setting kimi.baseUrl at it and stores the test key. */
+export async function connectToTestServer(api: KimiApi, options: Parameters<typeof startMockServer>[0] = {}): Promise<MockServer> {
+  const server = await startMockServer({ cacheReadyAfterMs: 200, ...options });
+  await setUserSetting('kimi.baseUrl', server.url, () => api.kimi.connection().baseUrl === server.url);
+  const saved = await withPrompts(api, { info: async () => undefined }, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+  if (!saved) throw new Error('the test key was not saved');
+  await waitFor(async () => (await api.kimi.apiKey())?.key === TEST_KEY, 'the stored key to be read back');
+  return server;
+}
+
+export async function disconnect(api: KimiApi, server: MockServer | undefined): Promise<void> {
+  await withPrompts(api, { info: async () => undefined }, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+  await setUserSetting('kimi.baseUrl', undefined, () => api.kimi.connection().baseUrl !== server?.url);
+  await server?.close();
+}
+
+export async function setUserSetting(id: string, value: unknown, settled: () => boolean): Promise<void> {
+  const dot = id.indexOf('.');
+  await vscode.workspace.getConfiguration(id.slice(0, dot)).update(id.slice(dot + 1), value, vscode.ConfigurationTarget.Global);
+  await waitFor(settled, `${id} to take effect`);
+}
+
+/** Records every message shown while `body` runs, and answers prompts with the given functions. */
+export async function withPrompts<T>(api: KimiApi, answers: Partial<Prompts>, body: () => Thenable<T> | Promise<T>): Promise<T> {
+  const saved = { ...api.prompts };
+  Object.assign(api.prompts, answers);
+  try {
+    return await body();
+  } finally {
+    Object.assign(api.prompts, saved);
+  }
+}
+
+/** A prompts stand-in that answers input boxes from a queue and records messages. */
+export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBoxOptions) => string | undefined)>, confirm = true) {
+  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[] } = {
+    info: [],
+    warn: [],
+    error: [],
+    inputs: [],
+    confirms: [],
+  };
+  const prompts: Partial<Prompts> = {
+    input: async (o) => {
+      shown.inputs.push(o);
+      if (!inputs.length) throw new Error(`unexpected input box: ${o.title ?? o.prompt}`);
+      const next = inputs.shift();
+      return typeof next === 'function' ? next(o) : next;
+    },
+    confirm: async (message) => {
+      shown.confirms.push(message);
+      return confirm;
+    },
+    info: async (m) => void shown.info.push(m),
+    warn: async (m) => void shown.warn.push(m),
+    error: async (m) => void shown.error.push(m),
+  };
+  return { prompts, shown };
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
