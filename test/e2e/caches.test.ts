@@ -1,0 +1,61 @@
+// E2E in the real workbench (headless Chromium): right-click a cache → Update Cache TTL changes the
+// expiry the test server reports; the status bar shows the token count of the open file.
+import * as assert from 'node:assert/strict';
+import type { ContextCache } from '../../src/kimi/types';
+import { estimateTokens, TEST_API_KEY } from '../server';
+import { useWorkbench } from './workbench';
+
+const FILE_TEXT = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';
+
+describe('e2e: context caches and the token count', () => {
+  const wb = useWorkbench({ files: { 'src/add.ts': FILE_TEXT } });
+
+  async function createCache(name: string, ttl: number): Promise<ContextCache> {
+    const res = await fetch(`${wb().mock.url}/caching`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TEST_API_KEY}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'moonshot-v1', messages: [{ role: 'system', content: `About ${name}` }], name, ttl }),
+    });
+    assert.equal(res.status, 200);
+    return (await res.json()) as ContextCache;
+  }
+
+  it('right-click → Update Cache TTL validates the input and changes the expiry on the server', async () => {
+    const { page, mock } = wb();
+    const cache = await createCache('e2e-ttl-cache', 600);
+    await wb().openKimi();
+    // The tree may have loaded before the cache existed: refresh from the view's title bar.
+    const row = wb().treeRow('e2e-ttl-cache');
+    if (!(await row.isVisible().catch(() => false))) await wb().runCommand('Kimi: Refresh Context Caches');
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.textContent()) ?? '', /tokens · expires in (9|10) min/);
+
+    await wb().contextMenu('e2e-ttl-cache', 'Update Cache TTL');
+    const input = await wb().quickInput();
+    await input.fill('abc');
+    const message = page.locator('.quick-input-widget .quick-input-message');
+    await message.filter({ hasText: /whole number of seconds/ }).waitFor({ timeout: 10_000 });
+    await input.fill('120');
+    await input.press('Enter');
+
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && Math.abs((mock.caches.get(cache.id)?.expired_at ?? 0) - (Date.now() / 1000 + 120)) > 5) {
+      await page.waitForTimeout(200);
+    }
+    const expiresAt = mock.caches.get(cache.id)?.expired_at ?? 0;
+    assert.ok(Math.abs(expiresAt - (Date.now() / 1000 + 120)) <= 5, `server expiry ${expiresAt} is about now + 120 s`);
+    await row.filter({ hasText: /expires in (1|2) min/ }).waitFor({ timeout: 15_000 });
+  });
+
+  it('shows "N tokens · P% of 256K" in the status bar for the open file', async () => {
+    const { page } = wb();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = await wb().quickInput();
+    await input.fill('add.ts');
+    await wb().pickQuickItem('add.ts');
+    const expected = estimateTokens([{ role: 'user', content: FILE_TEXT }]).toLocaleString('en-US');
+    const item = await wb().waitForStatus(new RegExp(`^${expected} tokens · <1% of 256K$`), 30_000);
+    assert.match(item.label, /tokens/);
+  });
+});
