@@ -59,9 +59,12 @@ export class Http {
             yielded = true;
             yield chunks[i]!;
           }
+          if (decoder.failure) throw decoder.failure;
+          // After [DONE] the rest of the body (normally nothing) is read only to keep the connection reusable.
         }
         const last = decoder.end();
         for (let i = 0; i < last.length; i++) yield last[i]!;
+        if (decoder.failure) throw decoder.failure;
         if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream complete in ${ms(started)} ms`);
         return;
       } catch (e) {

@@ -10,6 +10,11 @@ export class ChunkDecoder {
   readonly #requestId: string | undefined;
   /** Set once `data: [DONE]` arrived; anything after it is ignored. */
   done = false;
+  /**
+   * An in-band error, thrown by the reader only after the chunks that arrived before it in the same
+   * read have been handed out.
+   */
+  failure: InvokeError | undefined;
 
   constructor(requestId: string | undefined) {
     this.#requestId = requestId;
@@ -17,15 +22,15 @@ export class ChunkDecoder {
 
   /** Decodes bytes into the chunks they complete; throws the typed error of an in-band error. */
   push(bytes: Uint8Array): ChatCompletionChunk[] {
-    if (this.done) return [];
+    if (this.done || this.failure) return [];
     return this.#chunks(this.#sse.push(bytes));
   }
 
   /** Call when the body ended: throws unless [DONE] was seen. */
   end(): ChatCompletionChunk[] {
-    if (this.done) return [];
+    if (this.done || this.failure) return [];
     const last = this.#chunks(this.#sse.end());
-    if (this.done) return last;
+    if (this.done || this.failure) return last;
     throw new InvokeConnectionError('The Kimi API stream ended before it was complete (no [DONE]); the answer may be cut short.', {
       requestId: this.#requestId,
     });
@@ -33,6 +38,15 @@ export class ChunkDecoder {
 
   #chunks(events: SseEvent[]): ChatCompletionChunk[] {
     const out: ChatCompletionChunk[] = [];
+    try {
+      this.#collect(events, out);
+    } catch (e) {
+      this.failure = e as InvokeError;
+    }
+    return out;
+  }
+
+  #collect(events: SseEvent[], out: ChatCompletionChunk[]): void {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const data = e.data;
@@ -53,7 +67,6 @@ export class ChunkDecoder {
       normalizeChunkUsage(chunk);
       out.push(chunk);
     }
-    return out;
   }
 }
 

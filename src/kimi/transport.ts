@@ -12,7 +12,14 @@ let undiciModule: Promise<Undici> | undefined;
 
 export function loadUndici(): Promise<Undici> {
   // A CommonJS bundle imported from ESM shows up as `default`; the package itself has named exports too.
-  undiciModule ??= import('undici').then((m) => ((m as unknown as { default?: Undici }).default ?? m) as Undici);
+  undiciModule ??= import('undici').then(
+    (m) => ((m as unknown as { default?: Undici }).default ?? m) as Undici,
+    (e: unknown) => {
+      undiciModule = undefined;
+      // Not a connection problem, so not retried: the install is broken.
+      throw new InvokeError(`Could not load the HTTP library (undici): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    },
+  );
   return undiciModule;
 }
 
