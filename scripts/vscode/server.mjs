@@ -3,7 +3,7 @@
 // (test/e2e/workbench.ts bundles this file) and the run command. No import.meta here: the e2e
 // bundle is CommonJS, so every path comes from the caller's `root`.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -67,8 +67,7 @@ export async function startVSCodeServer(options) {
   for (const dir of [ownTmp, join(userDataDir, 'User'), serverDataDir, extensionsDir, workspace]) {
     mkdirSync(dir, { recursive: true });
   }
-  const settings = { ...quietSettings, ...(options.settings ?? {}) };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeUserSettings(join(userDataDir, 'User', 'settings.json'), options.settings ?? {});
 
   const host = '127.0.0.1';
   const args = [
@@ -150,6 +149,22 @@ export async function startVSCodeServer(options) {
 
   const authority = `${host}:${port}`;
   return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, workspace, stop, output: () => output };
+}
+
+// A throw-away profile gets quietSettings + the given ones. A persistent profile keeps what the user
+// changed, with the given settings on top (a given value of undefined removes that setting).
+function writeUserSettings(file, given) {
+  let current = {};
+  if (existsSync(file)) {
+    try {
+      current = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      console.warn(`${file} is not plain JSON (comments?): left as it is`);
+      return;
+    }
+  }
+  const settings = { ...quietSettings, ...current, ...given };
+  writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
 }
 
 /**
