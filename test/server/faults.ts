@@ -1,4 +1,7 @@
-// Switchable faults: queued by tests, each consumed by the next request it applies to.
+// Switchable faults: queued by tests, each consumed by the next request it applies to (its path
+// starts with `match`, default '/v1/'). status, urlNotFound, cut, fragment and slowFirstByte apply
+// to any API request (a cut outside a stream drops the connection before any response); huge
+// applies to chat completions; streamError, stall and slow wait for a streamed chat completion.
 import type { Pieces } from './wire';
 
 export type Fault = { match?: string; times?: number } & (
