@@ -56,20 +56,34 @@ export function reasoningFor(messages: readonly ChatMessage[]): string {
   return `The user asked a question of ${words} words. I will answer it in Markdown.`;
 }
 
-const HUGE_LINES = [
-  'Line {n}: the test server writes a very long answer so renderers and scrollers get exercised.',
-  '第{n}行：这是一个很长的回答，用来测试渲染。',
-  '- item {n} with `inline code` and **bold** text',
-];
+// One block of the huge answer: prose, a list, CJK text and a fenced code block, numbered by n.
+const HUGE_BLOCK = [
+  '### Part {n}',
+  '',
+  'Paragraph {n}: the test server writes a very long answer so renderers and scrollers get exercised.',
+  '',
+  '- item {n}.1 with `inline code` and **bold** text',
+  '- item {n}.2 with a [link](https://example.invalid/{n})',
+  '',
+  '第{n}段：这是一个很长的回答，用来测试渲染。',
+  '',
+  '```ts',
+  'function part{n}(x: number): number {',
+  '  return x * {n};',
+  '}',
+  '```',
+  '',
+  '',
+].join('\n');
 
-/** A long deterministic answer of exactly `chars` UTF-16 units (all BMP, so also code points). */
+/** A long deterministic Markdown answer of exactly `chars` UTF-16 units (all BMP, so also code points). */
 export function hugeAnswer(chars: number): string {
   const parts: string[] = [];
   let length = 0;
   for (let n = 1; length < chars; n++) {
-    const line = HUGE_LINES[n % HUGE_LINES.length].replace('{n}', String(n)) + '\n';
-    parts.push(line);
-    length += line.length;
+    const block = HUGE_BLOCK.replaceAll('{n}', String(n));
+    parts.push(block);
+    length += block.length;
   }
   return parts.join('').slice(0, Math.max(0, chars));
 }

@@ -167,6 +167,7 @@ describe('test server: faults', () => {
     const result = await stream(server, ASK);
     const text = textOf(result.events);
     assert.equal(text.length, 200_000);
+    assert.ok((text.match(/^```ts$/gm) ?? []).length >= 30, 'prose, lists and many code blocks');
     assert.ok(result.done);
     server.fault({ kind: 'huge', chars: 50_000 });
     const whole = await call(server, 'POST', CHAT, { ...ASK, max_tokens: 10 });
