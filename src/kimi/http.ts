@@ -1,5 +1,5 @@
 // One API call = attempts through the transport, with typed errors, retries and debug logging.
-import { errorFromResponse, InvokeError } from './errors';
+import { errorFromResponse, InvokeError, isQuotaError } from './errors';
 import type { ClientLog } from './log';
 import { abortReason, retryDelayMs, shouldRetry, sleep } from './retry';
 import { ChunkDecoder } from './stream';
@@ -52,7 +52,7 @@ export class Http {
           throw this.#httpError(req, res, text);
         }
         this.#logDone(req, res.statusCode, started, requestId, 'stream open');
-        const decoder = new ChunkDecoder(requestId);
+        const decoder = new ChunkDecoder(requestId, (t) => this.log.redact(t));
         for await (const bytes of res.body as AsyncIterable<Uint8Array>) {
           const chunks = decoder.push(bytes);
           for (let i = 0; i < chunks.length; i++) {
@@ -83,7 +83,8 @@ export class Http {
     if (!(err instanceof InvokeError)) throw err;
     if (!(err.status !== undefined)) this.log.debug(`${req.method} ${this.#path(req)} failed after ${ms(started)} ms: ${err.message}`);
     if (attempt >= this.maxRetries || !shouldRetry(err)) {
-      if (attempt > 0 || err.retryable) this.log.debug(`${req.method} ${this.#path(req)}: not retrying (${this.#why(err)}, attempt ${attempt + 1}/${this.maxRetries + 1})`);
+      const reason = !shouldRetry(err) ? (isQuotaError(err) ? 'quota' : err.retryable ? 'server asks to wait too long' : 'not retryable') : 'no retries left';
+      this.log.debug(`${req.method} ${this.#path(req)}: not retrying (${this.#why(err)}: ${reason}, attempt ${attempt + 1}/${this.maxRetries + 1})`);
       throw err;
     }
     const delay = retryDelayMs(attempt, (err as { retryAfter?: number }).retryAfter);

@@ -8,6 +8,7 @@ import type { ChatCompletionChunk, Usage } from './types';
 export class ChunkDecoder {
   readonly #sse = new SseParser();
   readonly #requestId: string | undefined;
+  readonly #redact: (text: string) => string;
   /** Set once `data: [DONE]` arrived; anything after it is ignored. */
   done = false;
   /**
@@ -16,8 +17,10 @@ export class ChunkDecoder {
    */
   failure: InvokeError | undefined;
 
-  constructor(requestId: string | undefined) {
+  /** `redact` cleans error texts from the server (which might echo a key); chunk content is never touched. */
+  constructor(requestId: string | undefined, redact: (text: string) => string = (t) => t) {
     this.#requestId = requestId;
+    this.#redact = redact;
   }
 
   /** Decodes bytes into the chunks they complete; throws the typed error of an in-band error. */
@@ -58,15 +61,21 @@ export class ChunkDecoder {
       try {
         value = JSON.parse(data);
       } catch {
-        if (e.event === 'error') throw errorFromStreamObject({ message: data }, this.#requestId);
-        throw new InvokeError(`The Kimi API sent a stream event that is not JSON: ${data.slice(0, 80)}`, { requestId: this.#requestId });
+        if (e.event === 'error') throw this.#error({ message: data });
+        throw new InvokeError(this.#redact(`The Kimi API sent a stream event that is not JSON: ${data.slice(0, 80)}`), { requestId: this.#requestId });
       }
       const chunk = value as ChatCompletionChunk & { error?: unknown };
-      if (chunk.error !== undefined && chunk.error !== null) throw errorFromStreamObject(chunk.error, this.#requestId);
-      if (e.event === 'error') throw errorFromStreamObject(chunk, this.#requestId);
+      if (chunk.error !== undefined && chunk.error !== null) throw this.#error(chunk.error);
+      if (e.event === 'error') throw this.#error(chunk);
       normalizeChunkUsage(chunk);
       out.push(chunk);
     }
+  }
+
+  #error(obj: unknown): InvokeError {
+    const o = typeof obj === 'object' && obj !== null ? { ...(obj as Record<string, unknown>) } : { message: String(obj) };
+    if (typeof o.message === 'string') o.message = this.#redact(o.message);
+    return errorFromStreamObject(o, this.#requestId);
   }
 }
 

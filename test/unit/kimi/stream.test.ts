@@ -106,7 +106,7 @@ describe('KimiClient streaming', function () {
   });
 
   it('a slow first byte on a stream times out', async () => {
-    ctx.server.fault({ kind: 'slowFirstByte', delayMs: 2000 });
+    ctx.server.fault({ kind: 'slowFirstByte', delayMs: 3000 });
     const { chunks, error } = await drain(clientFor(ctx.server, { timeoutMs: 300, maxRetries: 0 }).streamGenerate('moonshot-v1-8k', question));
     assert.equal(chunks.length, 0);
     assert.ok(error instanceof InvokeTimeoutError, String(error));

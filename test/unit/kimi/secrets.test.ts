@@ -1,0 +1,107 @@
+// The API key never reaches a log line, an error message or a thrown object (however serialised),
+// and the debug log says what happened: method, path, status, duration, request id, retries.
+import * as assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { startMockServer, type MockServer } from '../../server';
+import { InvokeError, KimiClient, redact } from '../../../src/kimi';
+import { drain, MemoryLogger } from './helpers';
+
+const KEYS = ['sk-SECRETkey0123456789abcdefXYZ', 'plainSecretWithoutPrefix42'];
+
+function serialisations(value: unknown): string[] {
+  const out = [inspect(value, { depth: null, showHidden: true, getters: true }), String(value)];
+  try {
+    out.push(JSON.stringify(value) ?? '');
+  } catch {
+    // circular: inspect covers it
+  }
+  if (value instanceof Error) out.push(value.stack ?? '', value.message);
+  return out;
+}
+
+for (const key of KEYS) {
+  describe(`the API key (${key.startsWith('sk-') ? 'sk- shaped' : 'any shape'}) stays secret`, function () {
+    this.timeout(15_000);
+    let server: MockServer;
+    before(async () => {
+      server = await startMockServer({ apiKeys: [key] });
+    });
+    after(() => server.close());
+
+    it('in logs, errors and the client object, across successes and every kind of failure', async () => {
+      const logger = new MemoryLogger();
+      const client = new KimiClient({ apiKey: key, baseUrl: server.url, logger, timeoutMs: 300 });
+      const errors: unknown[] = [];
+      const attempt = async (p: Promise<unknown>): Promise<void> => {
+        await p.then(
+          () => undefined,
+          (e: unknown) => errors.push(e),
+        );
+      };
+      const q = [{ role: 'user' as const, content: `echo:hello` }];
+
+      await attempt(client.listModels());
+      await attempt(drain(client.streamGenerate('moonshot-v1-8k', q)).then((r) => (r.error ? Promise.reject(r.error) : r)));
+      // A server that echoes the key (or a bearer header) in its error message.
+      server.fault({ kind: 'status', status: 400, message: `bad key ${key} in Authorization: Bearer ${key}` });
+      await attempt(client.listModels());
+      server.fault({ kind: 'status', status: 429, times: 1 });
+      await attempt(client.listModels());
+      server.fault({ kind: 'status', status: 500, rawBody: `<pre>${key}</pre>`, times: 3 });
+      await attempt(client.listModels());
+      server.fault({ kind: 'streamError', afterChunks: 1, errorType: 'server_error', message: `leaked ${key}` });
+      await attempt(drain(client.streamGenerate('moonshot-v1-8k', q)).then((r) => (r.error ? Promise.reject(r.error) : r)));
+      server.fault({ kind: 'cut', afterChunks: 2 });
+      await attempt(drain(client.streamGenerate('moonshot-v1-8k', q)).then((r) => (r.error ? Promise.reject(r.error) : r)));
+      server.fault({ kind: 'slowFirstByte', delayMs: 3000, times: 3 });
+      await attempt(client.listModels());
+      const controller = new AbortController();
+      controller.abort();
+      await attempt(client.listModels({ signal: controller.signal }));
+      const wrong = new KimiClient({ apiKey: `${key}-wrong`, baseUrl: server.url, logger });
+      await attempt(wrong.listModels());
+      await attempt(new KimiClient({ apiKey: key, baseUrl: 'http://127.0.0.1:9/v1', logger, maxRetries: 0 }).listModels());
+
+      assert.equal(errors.length, 8, errors.map((e) => String(e)).join("\n"));
+      assert.ok(errors.some((e) => e instanceof InvokeError && e.message.includes('bad key')), 'the echoed message is kept, redacted');
+      assert.ok(logger.lines.length > 10);
+      const everything = [...logger.lines, ...errors.flatMap(serialisations), ...serialisations(client), ...serialisations(wrong)];
+      for (const text of everything) {
+        assert.ok(!text.includes(key), `key found in: ${text.slice(0, 300)}`);
+        assert.ok(!text.includes(key.slice(0, 16)), `part of the key found in: ${text.slice(0, 300)}`);
+      }
+      // The server did get it, so the test is not vacuous.
+      assert.equal(server.requests[0]!.headers.authorization, `Bearer ${key}`);
+    });
+  });
+}
+
+describe('the debug log', function () {
+  this.timeout(10_000);
+  let server: MockServer;
+  before(async () => {
+    server = await startMockServer();
+  });
+  after(() => server.close());
+
+  it('has method, path, status, duration, request id and the retry decisions', async () => {
+    const logger = new MemoryLogger();
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: server.url, logger });
+    server.fault({ kind: 'status', status: 503 });
+    await client.listModels();
+    const [first, second] = server.requests;
+    assert.ok(logger.lines.some((l) => l.startsWith('debug GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models: retrying in \d+ ms \(503 server_error, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
+    server.fault({ kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'quota' });
+    await client.listModels().catch(() => undefined);
+    assert.ok(logger.lines.some((l) => l.includes('not retrying (429 exceeded_current_quota_error')), logger.lines.join('\n'));
+  });
+
+  it('redacts keys, bearer tokens and proxy credentials in any text', () => {
+    assert.equal(redact('key sk-abcdefgh12345 here'), 'key sk-*** here');
+    assert.equal(redact('Authorization: Bearer abc.def-ghi'), 'Authorization: Bearer ***');
+    assert.equal(redact('via http://user:pa55@proxy:8080'), 'via http://***@proxy:8080');
+    assert.equal(redact('token opaque-secret-1 seen', ['opaque-secret-1']), 'token *** seen');
+  });
+});
