@@ -12,7 +12,7 @@ import { registerEditor } from './editor';
 import { registerStatus } from './status';
 
 /** What activate() returns; host tests use it instead of reaching into internals. */
-export type KimiApi = ReturnType<typeof makeApi>;
+export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void> };
 
 export async function activate(context: vscode.ExtensionContext): Promise<KimiApi> {
   const started = performance.now();
@@ -24,10 +24,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const status = registerStatus(context, kimi);
   const chat = registerChat(context, kimi);
   registerEditor(context, kimi, chat);
-  await kimi.init();
+  // Secret storage and the context key settle in the background; nothing waits for them here.
+  const ready = kimi.init();
   const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, httpStackLoadedAtActivation: httpStackLoaded() };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (module load ${timing.moduleMs.toFixed(1)} ms).`);
-  return makeApi(kimi, caches, status, chat, timing);
+  return { ...makeApi(kimi, caches, status, chat, timing), ready };
 }
 
 function makeApi(

@@ -11,7 +11,9 @@ export const TEST_KEY = 'sk-test-key';
 export async function kimiApi(): Promise<KimiApi> {
   const extension = vscode.extensions.getExtension<KimiApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
-  return extension.activate();
+  const api = await extension.activate();
+  await api.ready;
+  return api;
 }
 
 /** Starts a test server, points the user setting kimi.baseUrl at it and stores the test key. */
