@@ -8,6 +8,7 @@ import type { JsonReply, RequestContext } from './context';
 import { ApiError, invalidRequest, isRecord, notFound, nowSeconds, requireObject } from './http';
 import { findModel, modelNotFoundMessage } from './models';
 import { SseStream } from './sse';
+import { toolCallFor, validateTools, type PlannedToolCall } from './tools';
 import { validateMessages } from './validate';
 
 /** The platform's default max_tokens when a request leaves it out (used for the context check). */
@@ -55,7 +56,8 @@ function thinks(model: Model, body: Record<string, unknown>): boolean {
 interface Plan {
   reasoning: string[];
   content: string[];
-  finishReason: 'stop' | 'length';
+  toolCall?: PlannedToolCall;
+  finishReason: 'stop' | 'length' | 'tool_calls';
   completionTokens: number;
 }
 
@@ -101,6 +103,7 @@ export async function chatCompletions(ctx: RequestContext): Promise<JsonReply | 
   const own = validateMessages(body.messages, { allowCache: true, allowPartial: true });
   const cache = applyCache(ctx.state, ctx.req, own, body.tools);
   const params = readParams(body, model);
+  const toolNames = validateTools(body.tools);
   const promptTokens = estimateTokens(cache.messages);
   const contextLength = model.context_length ?? 8192;
   if (promptTokens > contextLength) throw invalidRequest('Input token length too long');
@@ -113,6 +116,13 @@ export async function chatCompletions(ctx: RequestContext): Promise<JsonReply | 
   const reasoning = cache.dryRun || !thinks(model, body) ? '' : reasoningFor(cache.messages);
   // A huge answer is meant to be huge: max_tokens does not cut it.
   const said = plan(cache.messages, answer, reasoning, huge !== undefined ? undefined : params.maxTokens);
+  const toolCall = cache.dryRun ? undefined : toolCallFor(cache.messages, toolNames);
+  if (toolCall) {
+    said.content = [];
+    said.toolCall = toolCall;
+    said.finishReason = 'tool_calls';
+    said.completionTokens = estimateTextTokens(toolCall.name + toolCall.arguments);
+  }
   const usage = usageOf(promptTokens, said.completionTokens, cache.cachedTokens);
   const id = `cmpl-${randomBytes(16).toString('hex')}`;
   const created = nowSeconds();
@@ -122,6 +132,10 @@ export async function chatCompletions(ctx: RequestContext): Promise<JsonReply | 
   if (!params.stream) {
     const message: Record<string, unknown> = { role: 'assistant', content: said.content.join('') };
     if (said.reasoning.length > 0) message.reasoning_content = said.reasoning.join('');
+    if (said.toolCall) {
+      const { id: callId, name, arguments: args } = said.toolCall;
+      message.tool_calls = [{ id: callId, type: 'function', function: { name, arguments: args } }];
+    }
     return {
       headers,
       body: {
@@ -170,6 +184,7 @@ async function writeStream(stream: SseStream, p: StreamPlan): Promise<void> {
     if (!(await stream.event(chunk(index, { role: 'assistant', content: '' }, null)))) return;
     for (const delta of p.said.reasoning) if (!(await stream.event(chunk(index, { reasoning_content: delta }, null)))) return;
     for (const delta of p.said.content) if (!(await stream.event(chunk(index, { content: delta }, null)))) return;
+    if (p.said.toolCall && !(await streamToolCall(stream, p.said.toolCall, (delta) => chunk(index, delta, null)))) return;
     if (!(await stream.event(chunk(index, {}, p.said.finishReason, { usage: p.usage })))) return;
   }
   if (p.params.includeUsage) {
@@ -178,4 +193,19 @@ async function writeStream(stream: SseStream, p: StreamPlan): Promise<void> {
     if (!(await stream.event(trailer))) return;
   }
   await stream.done();
+}
+
+/** id, type and name in the first fragment; the arguments follow in small pieces. */
+async function streamToolCall(
+  stream: SseStream,
+  call: PlannedToolCall,
+  chunk: (delta: Record<string, unknown>) => unknown,
+): Promise<boolean> {
+  const first = { index: 0, id: call.id, type: 'function', function: { name: call.name, arguments: '' } };
+  if (!(await stream.event(chunk({ tool_calls: [first] })))) return false;
+  const pieces = call.arguments.match(/[\s\S]{1,8}/gu) ?? [];
+  for (const piece of pieces) {
+    if (!(await stream.event(chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] })))) return false;
+  }
+  return true;
 }

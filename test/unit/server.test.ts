@@ -219,6 +219,54 @@ describe('test server: core routes', () => {
     assert.equal(ok.status, 200);
   });
 
+  describe('tool calls', () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const ask = { model: 'kimi-k2.5', tools, messages: [{ role: 'user', content: 'call:get_weather {"city":"北京"}' }] };
+
+    it('calls a tool when the last user message says call:<name>', async () => {
+      const reply = await call(server, 'POST', '/v1/chat/completions', ask);
+      const choice = reply.json.choices[0];
+      assert.equal(choice.finish_reason, 'tool_calls');
+      assert.deepEqual(choice.message.tool_calls, [
+        { id: 'get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"北京"}' } },
+      ]);
+    });
+
+    it('streams the id and name first, then the arguments in pieces', async () => {
+      const result = await stream(server, ask);
+      const calls = result.events.map((e) => e.choices[0].delta.tool_calls).filter(Boolean);
+      assert.ok(calls.length > 2);
+      assert.deepEqual(calls[0], [{ index: 0, id: 'get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '' } }]);
+      assert.ok(calls.slice(1).every((c: Array<Record<string, unknown>>) => c[0].id === undefined));
+      assert.equal(calls.map((c: Array<{ function: { arguments: string } }>) => c[0].function.arguments).join(''), '{"city":"北京"}');
+      assert.equal(result.events[result.events.length - 1].choices[0].finish_reason, 'tool_calls');
+      assert.ok(result.done);
+    });
+
+    it('answers normally when the tool is not offered, and rejects malformed tools', async () => {
+      const plain = await call(server, 'POST', '/v1/chat/completions', { ...ask, tools: undefined });
+      assert.equal(plain.json.choices[0].finish_reason, 'stop');
+      assert.equal(plain.json.choices[0].message.tool_calls, undefined);
+      for (const bad of [{}, [{ type: 'function', function: { name: 'x' } }], [{ type: 'function', function: { name: 'ok_name', parameters: { type: 'array' } } }]]) {
+        const reply = await call(server, 'POST', '/v1/chat/completions', { ...ask, tools: bad });
+        assert.equal(reply.status, 400, JSON.stringify(bad));
+      }
+    });
+
+    it('accepts the tool result and answers', async () => {
+      const messages = [
+        ...ask.messages,
+        { role: 'assistant', content: '', tool_calls: [{ id: 'get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        { role: 'tool', tool_call_id: 'get_weather:0', name: 'get_weather', content: 'sunny' },
+      ];
+      const reply = await call(server, 'POST', '/v1/chat/completions', { ...ask, messages });
+      assert.equal(reply.status, 200);
+      assert.equal(reply.json.choices[0].finish_reason, 'stop');
+      const orphan = await call(server, 'POST', '/v1/chat/completions', { ...ask, messages: [ask.messages[0], messages[2]] });
+      assert.equal(orphan.status, 400);
+    });
+  });
+
   it('paces streamed chunks with chunkDelayMs', async () => {
     const paced = await startMockServer({ chunkDelayMs: 30 });
     try {
