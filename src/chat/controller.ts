@@ -123,6 +123,8 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postState(): Promise<void> {
+    // Before the first use nothing has been shown, so there is nothing to update.
+    if (!this.active) return;
     const hasApiKey = await this.kimi.hasApiKey();
     // The state carries the answer so far: send pending text first so none of it arrives twice.
     this.current?.batcher?.flush();
@@ -143,7 +145,7 @@ export class ChatController implements vscode.Disposable {
       if (!(await this.kimi.client())) return;
       const list = await this.kimi.listModels();
       this.models = list.map((m) => (typeof m.context_length === 'number' ? { id: m.id, contextLength: m.context_length } : { id: m.id }));
-      this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
+      if (this.active) this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
     } catch (e) {
       this.kimi.log.warn(`Could not list models for the chat: ${this.kimi.describeError(e).message}`);
     }

@@ -1,0 +1,161 @@
+// Editor commands in a real extension host against the test server: Explain Selection in the chat,
+// Generate at Cursor and Edit Selection streaming only the code into the file, in one undo step,
+// with the user's concurrent typing intact, and Cancel.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { KimiApi } from '../../src/extension';
+import type { Turn } from '../../src/chat/protocol';
+import type { StreamEditResult } from '../../src/editor/stream-edit';
+import { answerFor, type MockServer } from '../server';
+
+/** Faults apply to chat requests only (the status bar and the cache tree make requests too). */
+const CHAT = '/v1/chat/completions';
+import { chatApi, editorApi, sleep } from './chat-support';
+import { connectToTestServer, disconnect, kimiApi, setUserSetting, waitFor } from './shell-support';
+
+const ORIGINAL = ['function first() {', '  return 1;', '}', '', 'function second() {', '  return 2;', '}', ''].join('\n');
+
+async function openDoc(content = ORIGINAL, language = 'typescript'): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument({ language, content });
+  return vscode.window.showTextDocument(doc);
+}
+
+async function undoOnce(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document, { preserveFocus: false });
+  const version = editor.document.version;
+  await vscode.commands.executeCommand('undo');
+  await waitFor(() => editor.document.version !== version, 'the undo to apply');
+}
+
+describe('editor commands in a real extension host', () => {
+  let api: KimiApi;
+  let server: MockServer;
+
+  before(async () => {
+    api = await kimiApi();
+    server = await connectToTestServer(api);
+    await setUserSetting('kimi.model', 'moonshot-v1-8k', () => api.kimi.settings().model === 'moonshot-v1-8k');
+  });
+
+  after(async () => {
+    await setUserSetting('kimi.model', undefined, () => api.kimi.settings().model !== 'moonshot-v1-8k');
+    // Close the scratch documents without a save prompt.
+    for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled)) {
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    await disconnect(api, server);
+  });
+
+  beforeEach(() => server.reset());
+
+  it('Explain Selection asks in the chat with the file name, language and code, and streams the answer there', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(4, 0, 6, 1);
+    const { controller, provider } = await chatApi();
+    const turn = await vscode.commands.executeCommand<Turn>('kimi.explainSelection');
+    assert.equal(turn.status, 'done');
+    const question = controller.conversation.turns.at(-2)!;
+    assert.equal(question.role, 'user');
+    assert.match(question.content, /Untitled-\d+/);
+    assert.match(question.content, /typescript/);
+    assert.ok(question.content.includes('```typescript\nfunction second() {\n  return 2;\n}\n```'), question.content);
+    const sent = server.requests.find((r) => r.path === '/v1/chat/completions')!.body as { messages: Array<{ role: 'user'; content: string }> };
+    assert.equal(turn.content, answerFor(sent.messages));
+    assert.ok(provider.resolveCount > 0, 'the chat panel was revealed');
+  });
+
+  it('Generate at Cursor inserts only the code, at the cursor, in one undo step', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const answer = 'Sure! Here is the helper:\n\n```ts\nfunction middle() {\n  return 1.5;\n}\n```\n\nIt returns 1.5.';
+    const result = await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', `echo:${answer}`);
+    assert.equal(result.outcome, 'done');
+    const code = 'function middle() {\n  return 1.5;\n}';
+    assert.equal(editor.document.getText(), ORIGINAL.replace('}\n\nfunction second', `}\n${code}\nfunction second`));
+    const sent = server.requests.find((r) => r.path === '/v1/chat/completions')!.body as { messages: Array<{ role: string; content: string }> };
+    assert.equal(sent.messages.at(-1)!.content, `echo:${answer}`, 'the instruction is the question');
+    assert.equal(sent.messages[0].role, 'system');
+    assert.ok(sent.messages[0].content.includes('function first()'), 'the code around the cursor goes along');
+    await undoOnce(editor);
+    assert.equal(editor.document.getText(), ORIGINAL, 'one undo removes the whole insertion');
+  });
+
+  it('Edit Selection replaces the selection with only the code, in one undo step', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(4, 0, 6, 1);
+    const answer = 'Here you go:\n```typescript\nfunction second(): number {\n  return 2;\n}\n```\nDone.';
+    const result = await vscode.commands.executeCommand<StreamEditResult>('kimi.editSelection', `echo:${answer}`);
+    assert.equal(result.outcome, 'done');
+    assert.equal(editor.document.getText(), ORIGINAL.replace('function second() {', 'function second(): number {'));
+    const sent = server.requests.find((r) => r.path === '/v1/chat/completions')!.body as { messages: Array<{ content: string }> };
+    assert.ok(sent.messages[0].content.includes('function second() {\n  return 2;\n}'), 'the selection goes along');
+    await undoOnce(editor);
+    assert.equal(editor.document.getText(), ORIGINAL);
+  });
+
+  it('typing elsewhere while the code streams in corrupts neither text', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const lines = Array.from({ length: 30 }, (_, i) => `const v${i} = ${i};`);
+    const code = lines.join('\n');
+    server.fault({ match: CHAT, kind: 'slow', chunkDelayMs: 40 });
+    const doc = editor.document;
+    const running = vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', `echo:\`\`\`ts\n${code}\n\`\`\``);
+    await waitFor(() => doc.getText().includes('const v0'), 'the first code to arrive');
+    let typedTop = '';
+    let typedBottom = '';
+    let i = 0;
+    while (!doc.getText().includes('const v29 = 29;') && i < 200) {
+      // Typed through the editor like a user: an edit made against an outdated version is refused
+      // (the stream got in first), and then typed again at the current end.
+      const n = i;
+      let typed = false;
+      for (let attempt = 0; !typed && attempt < 50; attempt++) {
+        typed = await editor.edit((e) => {
+          e.insert(new vscode.Position(0, 0), `/*t${n}*/`);
+          e.insert(doc.positionAt(doc.getText().length), `//b${n}\n`);
+        });
+      }
+      assert.ok(typed, 'the typing went in');
+      typedTop = `/*t${i}*/` + typedTop;
+      typedBottom += `//b${i}\n`;
+      i++;
+      await sleep(20);
+    }
+    const result = await running;
+    assert.equal(result.outcome, 'done');
+    assert.ok(i > 2, `typed ${i} times during the stream`);
+    const [head, tail] = ORIGINAL.split('\n\nfunction second');
+    assert.equal(doc.getText(), `${typedTop}${head}\n${code}\nfunction second${tail}${typedBottom}`);
+  });
+
+  it('Cancel stops the request at once and keeps the code inserted so far (undoable in one step)', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const code = Array.from({ length: 200 }, (_, i) => `let x${i} = ${i};`).join('\n');
+    server.fault({ match: CHAT, kind: 'slow', chunkDelayMs: 30 });
+    const running = vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', `echo:\`\`\`js\n${code}\n\`\`\``);
+    await waitFor(() => editor.document.getText().includes('let x1 ='), 'some code to arrive');
+    (await editorApi()).cancelAll();
+    const result = await running;
+    assert.equal(result.outcome, 'cancelled');
+    await waitFor(() => server.state.openStreams === 0, 'the server to see the disconnect');
+    const text = editor.document.getText();
+    const at = ORIGINAL.indexOf('\n\nfunction second') + 1;
+    const inserted = text.slice(at, at + text.length - ORIGINAL.length);
+    assert.equal(text.slice(0, at) + text.slice(at + inserted.length), ORIGINAL, 'the rest of the file is untouched');
+    assert.ok(inserted.length > 0 && inserted.length < code.length, `a part of the code was inserted (${inserted.length} chars)`);
+    assert.ok(code.startsWith(inserted), 'what was inserted is the start of the code');
+    await undoOnce(editor);
+    assert.equal(editor.document.getText(), ORIGINAL);
+  });
+
+  it('inserts nothing when the answer has no code block', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const result = await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:I would rather not write code today.');
+    assert.equal(result.outcome, 'noCode');
+    assert.equal(editor.document.getText(), ORIGINAL);
+  });
+});
