@@ -195,16 +195,21 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     this.scheduleFollowUp();
   }
 
+  /** All tags grouped by cache. A failure here only loses the tag rows, never the caches. */
   private async fetchTags(): Promise<Map<string, CacheTag[]>> {
     const client = await this.kimi.client();
     const byCache = new Map<string, CacheTag[]>();
     if (!client) return byCache;
     let after: string | undefined;
-    for (let i = 0; i < MAX_TAG_PAGES; i++) {
-      const page = await client.listTags({ limit: TAG_PAGE, ...(after ? { after } : {}) });
-      for (const tag of page.data) byCache.set(tag.cache_id, [...(byCache.get(tag.cache_id) ?? []), tag]);
-      if (page.data.length < TAG_PAGE) break;
-      after = page.data[page.data.length - 1].tag;
+    try {
+      for (let i = 0; i < MAX_TAG_PAGES; i++) {
+        const page = await client.listTags({ limit: TAG_PAGE, ...(after ? { after } : {}) });
+        for (const tag of page.data) byCache.set(tag.cache_id, [...(byCache.get(tag.cache_id) ?? []), tag]);
+        if (page.data.length < TAG_PAGE) break;
+        after = page.data[page.data.length - 1].tag;
+      }
+    } catch (e) {
+      this.kimi.log.warn(`Listing cache tags failed: ${describeError(e).message}`);
     }
     return byCache;
   }

@@ -26,9 +26,13 @@ export class ApiKeyStore {
   /** A plain-setting key that could not be moved because SecretStorage failed: used for this session only. */
   private unmovedKey: string | undefined;
 
+  private readFailureReported = false;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
+    /** Told once per session when the stored key cannot be read (the user must hear why). */
+    private readonly onReadFailure: (e: SecretStorageError) => void = () => undefined,
   ) {}
 
   async get(): Promise<ApiKey | undefined> {
@@ -37,6 +41,10 @@ export class ApiKeyStore {
       if (stored) return { key: stored, source: 'secretStorage' };
     } catch (e) {
       this.log.error(`Reading the API key from secret storage failed: ${causeText(e)}`);
+      if (!this.readFailureReported) {
+        this.readFailureReported = true;
+        this.onReadFailure(new SecretStorageError('read', e));
+      }
     }
     if (this.unmovedKey) return { key: this.unmovedKey, source: 'setting' };
     const env = process.env.MOONSHOT_API_KEY?.trim();

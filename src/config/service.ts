@@ -23,7 +23,7 @@ export class KimiService implements vscode.Disposable {
     context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
-    this.keys = new ApiKeyStore(context.secrets, log);
+    this.keys = new ApiKeyStore(context.secrets, log, (e) => this.showError(e, vscode.l10n.t('Could not read the Kimi API key')));
     this.disposables.push(
       context.secrets.onDidChange((e) => {
         if (e.key === 'kimi.apiKey') this.invalidate('API key changed');

@@ -98,6 +98,26 @@ describe('shell: context caches tree', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('creates one cache from files chosen in the Explorer', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const a = vscode.Uri.joinPath(folder, 'cache-src', 'alpha.md');
+    const b = vscode.Uri.joinPath(folder, 'cache-src', 'beta.py');
+    await vscode.workspace.fs.writeFile(a, Buffer.from('# Alpha notes\n'));
+    await vscode.workspace.fs.writeFile(b, Buffer.from('def beta():\n    return 2\n'));
+    try {
+      const { prompts, shown } = scripted([(o) => o.value, '', '60']);
+      const cache = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.createFromFiles', a, [a, b]));
+      assert.ok(cache, shown.error.join('; '));
+      assert.equal(shown.inputs[0].value, 'alpha.md and 1 more');
+      const messages = server.caches.get(cache.id)!.messages!;
+      assert.equal(messages.length, 2);
+      assert.match(String(messages[0].content), /cache-src\/alpha\.md[\s\S]*# Alpha notes/);
+      assert.match(String(messages[1].content), /def beta/);
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder, 'cache-src'), { recursive: true });
+    }
+  });
+
   it('Update TTL changes the expiry on the server', async () => {
     const a = await makeCache('ttl');
     const row = await cacheRow(a.id);
