@@ -290,4 +290,19 @@ describe('chat: host side in a real extension host', () => {
     assert.deepEqual(onServer?.messages, toApiMessages({}, controller.conversation.turns));
     assert.equal(onServer?.name, 'From chat');
   });
+
+  it('code actions: copy to the clipboard, insert at the cursor and replace the selection in the last editor', async () => {
+    const doc = await vscode.workspace.openTextDocument({ language: 'python', content: 'a = 1\nb = 2\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(1, 0, 1, 0);
+    await controller.handleMessage({ type: 'code', action: 'insert', code: 'inserted = 0\n', language: 'python' });
+    assert.equal(doc.getText(), 'a = 1\ninserted = 0\nb = 2\n');
+    const e2 = vscode.window.activeTextEditor!;
+    e2.selection = new vscode.Selection(0, 0, 0, 5);
+    await controller.handleMessage({ type: 'code', action: 'replace', code: 'a = 42' });
+    assert.equal(doc.getText(), 'a = 42\ninserted = 0\nb = 2\n');
+    await controller.handleMessage({ type: 'code', action: 'copy', code: 'copied()' });
+    assert.equal(await vscode.env.clipboard.readText(), 'copied()');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
 });
