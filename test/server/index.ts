@@ -48,6 +48,8 @@ export interface MockServer {
 
 export const TEST_API_KEY = 'sk-test-key';
 
+const MAX_RECORDED = 10_000;
+
 interface Route {
   method: string;
   pattern: RegExp;
@@ -160,6 +162,8 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       // keep the raw text
     }
     state.requests.push({ method, path: url.pathname + url.search, headers: req.headers, body: recorded, at: Date.now(), requestId });
+    // A long manual session (npm run mock) keeps only the newest requests.
+    if (state.requests.length > MAX_RECORDED) state.requests.splice(0, state.requests.length - MAX_RECORDED);
   }
   if (!found) {
     await sendJson(res, 404, urlNotFoundBody(req), baseHeaders);
