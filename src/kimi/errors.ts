@@ -146,7 +146,8 @@ export function errorFromStreamObject(error: unknown, requestId: string | undefi
     case 'unexpected_output':
     case 'internal_error':
     case 'service_unavailable_error':
-      return new InvokeServerUnavailableError(message, init);
+      // Transient on the server's side: worth another attempt if no chunk was handed out yet.
+      return new InvokeServerUnavailableError(message, { ...init, retryable: true });
     default:
       return new InvokeError(message, init);
   }

@@ -167,5 +167,11 @@ export function transportError(e: unknown, signal: AbortSignal | undefined): Err
     const what = code === 'UND_ERR_BODY_TIMEOUT' ? 'no data arrived for too long' : code === 'UND_ERR_HEADERS_TIMEOUT' ? 'no response arrived in time' : 'could not connect in time';
     return new InvokeTimeoutError(`The Kimi API timed out: ${what}.`, { cause: e });
   }
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(detail)?.[1];
+  if (proxyStatus) {
+    // The proxy refused the tunnel (407: wrong or missing proxy credentials); retrying will not help.
+    const why = proxyStatus === '407' ? 'it needs other credentials (407)' : `it answered ${proxyStatus}`;
+    return new InvokeConnectionError(`The proxy refused to connect to the Kimi API: ${why}. Check the proxy setting.`, { cause: e, retryable: false });
+  }
   return new InvokeConnectionError(`Could not reach the Kimi API: ${detail}${code ? ` (${code})` : ''}.`, { cause: e });
 }
