@@ -15,6 +15,8 @@ export interface RunRequest {
   temperature?: number;
   /** Called for every piece of answer text, in order. */
   onText(text: string): void;
+  /** Called while a thinking model reasons before answering (the reasoning itself is not kept). */
+  onReasoning?(text: string): void;
 }
 
 export interface RunResult {
@@ -72,7 +74,7 @@ export class ChatRun {
 
   /** Streams the answer. Resolves when it ends or is stopped; rejects with the client's error otherwise. */
   async start(): Promise<RunResult> {
-    const { client, model, messages, maxTokens, temperature, onText } = this.request;
+    const { client, model, messages, maxTokens, temperature, onText, onReasoning } = this.request;
     const params: ChatParams & { signal: AbortSignal } = { max_tokens: maxTokens, signal: this.abort.signal };
     // Only sent when the user set it: the models' own defaults differ (kimi-k2.5 wants its own).
     if (temperature !== undefined) params.temperature = temperature;
@@ -83,6 +85,8 @@ export class ChatRun {
         const choice = chunk.choices?.[0];
         const text = choice?.delta?.content;
         if (text) onText(text);
+        const reasoning = choice?.delta?.reasoning_content;
+        if (reasoning) onReasoning?.(reasoning);
         if (choice?.finish_reason) result.finishReason = choice.finish_reason;
         const usage = chunkUsage(chunk);
         if (usage) result.usage = usageSummary(usage);

@@ -139,10 +139,19 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
   const extractor = new CodeExtractor();
   let answer = '';
   let inserted = '';
+  let progress: vscode.Progress<{ message?: string }> | undefined;
+  let lastReport = 0;
+  const report = (message: string): void => {
+    const now = Date.now();
+    if (now - lastReport < 250) return;
+    lastReport = now;
+    progress?.report({ message });
+  };
   const push = (code: string): void => {
     if (!code) return;
     inserted += code;
     queue.push(code);
+    report(vscode.l10n.t('{0} characters', inserted.length));
   };
   const settings = o.kimi.settings();
   const run = new ChatRun({
@@ -157,6 +166,7 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
       // Everything after the code block is prose we would drop anyway: stop paying for it.
       if (extractor.done) run.stop();
     },
+    onReasoning: () => report(vscode.l10n.t('Thinking…')),
   });
   const changes = vscode.workspace.onDidChangeTextDocument((e) => {
     if (e.document === queue.document) queue.onDocumentChange(e);
@@ -164,7 +174,8 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: o.title, cancellable: true },
-      async (progress, token) => {
+      async (shown, token) => {
+        progress = shown;
         let cancelled = false;
         const cancel = (): void => {
           cancelled = true;
@@ -180,7 +191,6 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
             error = e;
           }
           push(extractor.finish());
-          progress.report({ message: vscode.l10n.t('{0} characters', inserted.length) });
           await queue.finish();
           if (error !== undefined) return { outcome: 'error', inserted, answer, error };
           if (cancelled) return { outcome: 'cancelled', inserted, answer };
