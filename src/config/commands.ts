@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { InvokeAuthorizationError } from '../kimi';
 import { BASE_URLS } from '../kimi/types';
 import type { Model } from '../kimi/types';
+import { formatContext } from '../status/format';
 import { isAbort } from './errors';
 import { prompts } from './prompts';
 import type { KimiService } from './service';
@@ -156,11 +157,6 @@ function capabilities(m: Model): string {
   if (m.supports_video_in) parts.push(vscode.l10n.t('video'));
   if (m.id.startsWith('moonshot-v1')) parts.push(vscode.l10n.t('context caches'));
   return parts.join(' · ');
-}
-
-/** 131072 → "128K", 1000 → "1,000". */
-export function formatContext(tokens: number): string {
-  return tokens >= 1024 ? `${Math.round(tokens / 1024)}K` : tokens.toLocaleString('en-US');
 }
 
 export function validateKeyInput(value: string): string | undefined {
