@@ -1,0 +1,155 @@
+// The question box: Enter sends, Shift+Enter adds a line, Esc stops (or leaves edit mode); a
+// Send/Stop button, the model picker, and the draft's token count from the host.
+import type { ModelOption } from '../src/chat/protocol';
+import { h, icon } from './dom';
+
+export interface ComposerEvents {
+  send(text: string): void;
+  editLast(text: string): void;
+  stop(): void;
+  draft(text: string): void;
+  selectModel(model: string): void;
+}
+
+type Field = HTMLElement & { value: string };
+
+export class Composer {
+  readonly el: HTMLElement;
+  readonly input: HTMLTextAreaElement;
+  private readonly button: HTMLElement;
+  private readonly models: Field;
+  private readonly tokens: HTMLElement;
+  private readonly editBanner: HTMLElement;
+  private streaming = false;
+  private editing = false;
+  private model = '';
+  private draftTimer = 0;
+
+  constructor(private readonly events: ComposerEvents) {
+    this.input = h('textarea', {
+      id: 'prompt', class: 'prompt', rows: '1', 'aria-label': 'Ask Kimi',
+      placeholder: 'Ask Kimi… (Enter to send, Shift+Enter for a new line)',
+    });
+    this.input.addEventListener('keydown', (e) => this.onKey(e));
+    this.input.addEventListener('input', () => this.onInput());
+    this.button = h('vscode-button', { id: 'send', class: 'send', 'aria-label': 'Send' });
+    this.button.addEventListener('click', () => (this.streaming ? this.events.stop() : this.submit()));
+    this.models = h('vscode-dropdown', { id: 'model-picker', class: 'model-picker', 'aria-label': 'Model' }) as Field;
+    this.models.addEventListener('change', () => {
+      if (this.models.value && this.models.value !== this.model) {
+        this.model = this.models.value;
+        this.events.selectModel(this.model);
+      }
+    });
+    this.tokens = h('span', { class: 'draft-tokens', 'aria-live': 'polite' });
+    const cancelEdit = h('vscode-button', { appearance: 'icon', 'aria-label': 'Cancel editing', title: 'Cancel editing' }, icon('close'));
+    cancelEdit.addEventListener('click', () => this.cancelEdit());
+    this.editBanner = h('div', { class: 'edit-banner', hidden: true }, icon('edit'), h('span', {}, 'Editing your last question: Enter resends it'), cancelEdit);
+    this.el = h('footer', { class: 'composer' },
+      this.editBanner,
+      this.input,
+      h('div', { class: 'composer-bar' }, this.models, this.tokens, this.button),
+    );
+    this.setStreaming(false);
+  }
+
+  setStreaming(on: boolean): void {
+    this.streaming = on;
+    this.button.replaceChildren(icon(on ? 'debug-stop' : 'send'), h('span', {}, on ? 'Stop' : 'Send'));
+    this.button.setAttribute('aria-label', on ? 'Stop the answer (Esc)' : 'Send (Enter)');
+    this.button.setAttribute('title', on ? 'Stop (Esc)' : 'Send (Enter)');
+    this.button.toggleAttribute('data-streaming', on);
+  }
+
+  get isStreaming(): boolean {
+    return this.streaming;
+  }
+
+  setModels(models: ModelOption[], current: string): void {
+    this.model = current;
+    const list = models.some((m) => m.id === current) || !current ? models : [{ id: current }, ...models];
+    this.models.replaceChildren(...list.map((m) => {
+      const option = h('vscode-option', { value: m.id }, m.id);
+      if (m.id === current) option.setAttribute('selected', '');
+      return option;
+    }));
+    queueMicrotask(() => (this.models.value = current));
+  }
+
+  setDraftTokens(count: number | null, contextLength?: number): void {
+    if (count === null || !this.input.value.trim()) {
+      this.tokens.textContent = '';
+      return;
+    }
+    this.tokens.textContent = contextLength ? `${count.toLocaleString()} / ${formatK(contextLength)} tokens` : `${count.toLocaleString()} tokens`;
+    this.tokens.title = 'Tokens this question will use, with the conversation so far';
+  }
+
+  /** Replaces the text (e.g. another conversation's draft) without posting it back. */
+  setText(text: string): void {
+    this.input.value = text;
+    this.resize();
+    if (!text) this.tokens.textContent = '';
+  }
+
+  /** Puts the last question in the box; sending it replaces that question and its answer. */
+  startEdit(text: string): void {
+    this.editing = true;
+    this.editBanner.hidden = false;
+    this.setText(text);
+    this.input.focus();
+    this.input.setSelectionRange(text.length, text.length);
+  }
+
+  cancelEdit(): void {
+    if (!this.editing) return;
+    this.editing = false;
+    this.editBanner.hidden = true;
+    this.setText('');
+    this.events.draft('');
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    // IME composition: Enter picks a candidate, it does not send.
+    if (e.isComposing || e.keyCode === 229) return;
+    if (e.key === 'Enter' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      if (!this.streaming) this.submit();
+    } else if (e.key === 'Escape' && this.editing && !this.streaming) {
+      e.preventDefault();
+      e.stopPropagation();
+      this.cancelEdit();
+    }
+  }
+
+  private onInput(): void {
+    this.resize();
+    if (!this.input.value.trim()) this.tokens.textContent = '';
+    clearTimeout(this.draftTimer);
+    this.draftTimer = window.setTimeout(() => this.events.draft(this.input.value), 250);
+  }
+
+  private submit(): void {
+    const text = this.input.value;
+    if (!text.trim() || this.streaming) return;
+    clearTimeout(this.draftTimer);
+    if (this.editing) this.events.editLast(text);
+    else this.events.send(text);
+    this.editing = false;
+    this.editBanner.hidden = true;
+    this.setText('');
+  }
+
+  private resize(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight + 2, 240)}px`;
+  }
+}
+
+function formatK(n: number): string {
+  return n >= 1000 ? `${Math.round(n / 1024)}K` : String(n);
+}

@@ -1,0 +1,104 @@
+// The conversation bar: switch (dropdown), new, rename (inline field), delete (inline confirm),
+// and the attached context cache as a chip with a detach button.
+import type { CacheRef, ConversationSummary } from '../src/chat/protocol';
+import { h, icon, iconButton } from './dom';
+
+export interface HeaderEvents {
+  switchTo(id: string): void;
+  create(): void;
+  rename(id: string, title: string): void;
+  remove(id: string): void;
+  detachCache(): void;
+}
+
+type Field = HTMLElement & { value: string };
+
+export class Header {
+  readonly el: HTMLElement;
+  private readonly picker: Field;
+  private readonly bar: HTMLElement;
+  private readonly chip: HTMLElement;
+  private readonly confirm: HTMLElement;
+  private current?: ConversationSummary;
+
+  constructor(private readonly events: HeaderEvents) {
+    this.picker = h('vscode-dropdown', { id: 'conversation-picker', class: 'conversation-picker', 'aria-label': 'Conversation' }) as Field;
+    this.picker.addEventListener('change', () => {
+      if (this.picker.value && this.picker.value !== this.current?.id) this.events.switchTo(this.picker.value);
+    });
+    this.bar = h('div', { class: 'conversation-bar' },
+      this.picker,
+      iconButton('add', 'New Conversation', () => this.events.create()),
+      iconButton('edit', 'Rename Conversation', () => this.startRename()),
+      iconButton('trash', 'Delete Conversation', () => this.askDelete()),
+    );
+    this.confirm = h('div', { class: 'confirm-bar', hidden: true, role: 'alertdialog', 'aria-label': 'Delete conversation' });
+    this.chip = h('div', { class: 'cache-chip', hidden: true });
+    this.el = h('header', { class: 'header' }, this.bar, this.confirm, this.chip);
+  }
+
+  set(conversations: ConversationSummary[], current: ConversationSummary, cache: CacheRef | undefined): void {
+    this.current = current;
+    const list = conversations.some((c) => c.id === current.id) ? conversations : [current, ...conversations];
+    this.picker.replaceChildren(...list.map((c) => {
+      const option = h('vscode-option', { value: c.id }, c.title);
+      if (c.id === current.id) option.setAttribute('selected', '');
+      return option;
+    }));
+    // The toolkit dropdown settles its selection after its options change: set the value after that.
+    queueMicrotask(() => (this.picker.value = current.id));
+    this.confirm.hidden = true;
+    this.renderChip(cache);
+  }
+
+  private renderChip(cache: CacheRef | undefined): void {
+    this.chip.hidden = !cache;
+    if (!cache) return this.chip.replaceChildren();
+    const name = cache.label ?? cache.id;
+    const what = cache.kind === 'tag' ? 'tag' : 'cache';
+    this.chip.replaceChildren(
+      icon(cache.kind === 'tag' ? 'tag' : 'database'),
+      h('span', { class: 'cache-name', title: `Answers use context ${what} ${cache.id}` }, `${what}: ${name}`),
+      iconButton('close', `Detach ${what} ${name}`, () => this.events.detachCache()),
+    );
+  }
+
+  private startRename(): void {
+    const current = this.current;
+    if (!current) return;
+    const field = h('vscode-text-field', { class: 'rename-field', 'aria-label': 'Conversation title', value: current.title }) as Field;
+    let done = false;
+    const finish = (save: boolean) => {
+      if (done) return;
+      done = true;
+      const title = field.value.replace(/\s+/g, ' ').trim();
+      field.replaceWith(this.picker);
+      if (save && title && title !== current.title) this.events.rename(current.id, title);
+    };
+    field.addEventListener('keydown', (e: KeyboardEvent) => {
+      if (e.key === 'Enter') finish(true);
+      else if (e.key === 'Escape') finish(false);
+      else return;
+      e.preventDefault();
+      e.stopPropagation();
+    });
+    field.addEventListener('focusout', () => finish(true));
+    this.picker.replaceWith(field);
+    requestAnimationFrame(() => field.focus());
+  }
+
+  private askDelete(): void {
+    const current = this.current;
+    if (!current) return;
+    const yes = h('vscode-button', { class: 'confirm-delete' }, 'Delete');
+    const no = h('vscode-button', { appearance: 'secondary' }, 'Cancel');
+    yes.addEventListener('click', () => {
+      this.confirm.hidden = true;
+      this.events.remove(current.id);
+    });
+    no.addEventListener('click', () => (this.confirm.hidden = true));
+    this.confirm.replaceChildren(h('span', {}, `Delete “${current.title}”?`), yes, no);
+    this.confirm.hidden = false;
+    requestAnimationFrame(() => no.focus());
+  }
+}

@@ -1,0 +1,127 @@
+// The chat panel in the webview. The host owns conversations and talks to Kimi; this page shows
+// them and sends back what the user does, only through the typed protocol (src/chat/protocol.ts).
+import '@vscode/codicons/dist/codicon.css';
+import './chat.css';
+import type { Conversation, HostMessage } from '../src/chat/protocol';
+import { codeActionOf } from './code-blocks';
+import { Composer } from './composer';
+import { h } from './dom';
+import { Header } from './header';
+import { registerToolkit } from './toolkit';
+import { Transcript } from './transcript';
+import { loadViewState, onHostMessage, post, saveViewState, type ViewState } from './vscode-api';
+
+registerToolkit();
+
+let viewState: ViewState = loadViewState();
+let conversation: Conversation | undefined;
+let firstState = true;
+
+const header = new Header({
+  switchTo: (id) => post({ type: 'switchConversation', id }),
+  create: () => post({ type: 'newConversation' }),
+  rename: (id, title) => post({ type: 'renameConversation', id, title }),
+  remove: (id) => post({ type: 'deleteConversation', id }),
+  detachCache: () => post({ type: 'detachCache' }),
+});
+
+const composer = new Composer({
+  send: (text) => {
+    saveDraft('');
+    post({ type: 'send', text });
+  },
+  editLast: (text) => {
+    saveDraft('');
+    post({ type: 'editLast', text });
+  },
+  stop: () => post({ type: 'stop' }),
+  draft: (text) => {
+    saveDraft(text);
+    post({ type: 'draft', text });
+  },
+  selectModel: (model) => post({ type: 'selectModel', model }),
+});
+
+const transcript = new Transcript({
+  regenerate: () => post({ type: 'regenerate' }),
+  editLast: (text) => composer.startEdit(text),
+  action: (action) => post({ type: 'action', action }),
+});
+
+const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, 'Kimi needs an API key from platform.moonshot.ai.'));
+const setKey = h('vscode-button', {}, 'Set API Key');
+setKey.addEventListener('click', () => post({ type: 'action', action: 'setApiKey' }));
+noKey.append(setKey);
+
+document.getElementById('app')!.replaceChildren(header.el, noKey, transcript.el, composer.el);
+
+// Code-block buttons (in any answer) post the code they belong to.
+transcript.el.addEventListener('click', (e) => {
+  const hit = codeActionOf(e.target);
+  if (hit) post({ type: 'code', ...hit });
+});
+
+// Esc stops the answer from anywhere in the panel.
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape' && composer.isStreaming && !e.defaultPrevented) {
+    e.preventDefault();
+    post({ type: 'stop' });
+  }
+});
+
+function saveDraft(text: string): void {
+  viewState = { ...viewState, draft: text };
+  saveViewState(viewState);
+}
+
+function showState(m: Extract<HostMessage, { type: 'state' }>): void {
+  const switched = conversation?.id !== m.conversation.id;
+  conversation = m.conversation;
+  header.set(m.conversations, { id: m.conversation.id, title: m.conversation.title, updatedAt: m.conversation.updatedAt }, m.conversation.cache);
+  noKey.hidden = m.hasApiKey;
+  transcript.show(m.conversation);
+  composer.setModels(m.models, m.model);
+  composer.setStreaming(m.streaming);
+  if (switched) {
+    // After a reload the view's own copy of the draft is the freshest (the host saves it debounced).
+    const saved = firstState && viewState.conversationId === m.conversation.id ? viewState.draft : undefined;
+    const draft = saved ?? m.conversation.draft ?? '';
+    composer.setText(draft);
+    if (saved !== undefined && saved !== (m.conversation.draft ?? '')) post({ type: 'draft', text: saved });
+    viewState = { conversationId: m.conversation.id, draft };
+    saveViewState(viewState);
+  }
+  firstState = false;
+}
+
+onHostMessage((m) => {
+  switch (m.type) {
+    case 'state':
+      showState(m);
+      return;
+    case 'turnStart':
+      if (m.conversationId !== conversation?.id) return;
+      composer.setStreaming(true);
+      transcript.turnStart(m.user, m.assistant);
+      return;
+    case 'delta':
+      if (m.conversationId === conversation?.id) transcript.delta(m.turnId, m.text);
+      return;
+    case 'turnEnd':
+      if (m.conversationId !== conversation?.id) return;
+      composer.setStreaming(false);
+      transcript.turnEnd(m.turn);
+      return;
+    case 'draftTokens':
+      composer.setDraftTokens(m.count, m.contextLength);
+      return;
+    case 'models':
+      composer.setModels(m.models, m.model);
+      return;
+    case 'focusInput':
+      composer.focus();
+      return;
+  }
+});
+
+post({ type: 'ready' });

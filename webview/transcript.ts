@@ -1,0 +1,192 @@
+// The conversation as a screen-reader friendly log: user turns as plain text, assistant turns as
+// Markdown streamed through the renderer, each with its status, next steps and token usage.
+import type { Conversation, ErrorAction, Turn } from '../src/chat/protocol';
+import { decorateCodeBlocks } from './code-blocks';
+import { h, icon } from './dom';
+import { renderMarkdown } from './markdown';
+import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
+
+const ACTION_LABELS: Record<ErrorAction, string> = {
+  setApiKey: 'Set API Key',
+  retry: 'Retry',
+  showLog: 'Show Log',
+  selectModel: 'Choose Model',
+};
+
+export interface TranscriptEvents {
+  regenerate(): void;
+  editLast(text: string): void;
+  action(action: ErrorAction): void;
+}
+
+interface LiveTurn {
+  renderer: StreamRenderer;
+  text: string;
+}
+
+export class Transcript {
+  /** The scroll container, role="log". */
+  readonly el: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly live = new Map<string, LiveTurn>();
+  private turns: Turn[] = [];
+  private stickToBottom = true;
+
+  constructor(private readonly events: TranscriptEvents) {
+    this.list = h('div', { class: 'transcript-turns' });
+    this.el = h('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Conversation with Kimi', tabindex: '0' }, this.list);
+    // Follow the answer only while the reader is at the bottom; scrolling up stops following.
+    this.el.addEventListener('scroll', () => {
+      this.stickToBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 24;
+    });
+    new ResizeObserver(() => this.followIfAtBottom()).observe(this.list);
+  }
+
+  get isAtBottom(): boolean {
+    return this.stickToBottom;
+  }
+
+  /** Shows a whole conversation (on load, switch, or after the host changed its turns). */
+  show(conversation: Conversation): void {
+    this.live.clear();
+    this.turns = [...conversation.turns];
+    this.list.replaceChildren(...this.turns.map((t) => this.renderTurn(t)));
+    if (!this.turns.length) this.list.append(welcome());
+    this.refreshActions();
+    this.stickToBottom = true;
+    this.el.scrollTop = this.el.scrollHeight;
+  }
+
+  turnStart(user: Turn | undefined, assistant: Turn): void {
+    this.list.querySelector('.welcome')?.remove();
+    for (const turn of user ? [user, assistant] : [assistant]) {
+      this.turns.push(turn);
+      this.list.append(this.renderTurn(turn));
+    }
+    // Sending a question scrolls to it, wherever the reader was.
+    if (user) this.stickToBottom = true;
+    this.refreshActions();
+    this.followIfAtBottom();
+  }
+
+  delta(turnId: string, text: string): void {
+    const live = this.live.get(turnId);
+    if (!live) return;
+    live.text += text;
+    live.renderer.push(text);
+  }
+
+  turnEnd(turn: Turn): void {
+    const index = this.turns.findIndex((t) => t.id === turn.id);
+    const article = this.articleOf(turn.id);
+    if (index < 0 || !article) return;
+    this.turns[index] = turn;
+    const live = this.live.get(turn.id);
+    this.live.delete(turn.id);
+    if (live && live.text === turn.content) {
+      live.renderer.finish();
+    } else {
+      // Deltas were missed (or never came): render the final text as the host has it.
+      const body = article.querySelector<HTMLElement>('.turn-body')!;
+      body.replaceChildren();
+      const renderer = createStreamRenderer(body, { decorate: decorateCodeBlocks });
+      renderer.push(turn.content);
+      renderer.finish();
+    }
+    article.replaceWith(this.renderTurn(turn, article.querySelector<HTMLElement>('.turn-body')!));
+    this.refreshActions();
+    this.followIfAtBottom();
+  }
+
+  private articleOf(turnId: string): HTMLElement | null {
+    return this.list.querySelector<HTMLElement>(`article[data-turn-id="${CSS.escape(turnId)}"]`);
+  }
+
+  private renderTurn(turn: Turn, existingBody?: HTMLElement): HTMLElement {
+    const isUser = turn.role === 'user';
+    const label = isUser ? 'You' : `Kimi${turn.model ? ` (${turn.model})` : ''}`;
+    const body = existingBody ?? h('div', { class: 'turn-body' });
+    if (!existingBody) {
+      if (isUser) body.textContent = turn.content;
+      else if (turn.status === 'streaming') this.startLive(turn, body);
+      else body.append(decorated(renderMarkdown(turn.content)));
+    }
+    const article = h('article', {
+      class: `turn turn-${turn.role}`,
+      'data-turn-id': turn.id,
+      'data-status': turn.status ?? 'done',
+      'aria-label': isUser ? 'Your question' : 'Answer from Kimi',
+      'aria-busy': turn.status === 'streaming' ? 'true' : undefined,
+    },
+      h('div', { class: 'turn-author' }, icon(isUser ? 'account' : 'sparkle'), h('span', {}, label)),
+      body,
+      this.renderFooter(turn),
+    );
+    return article;
+  }
+
+  private startLive(turn: Turn, body: HTMLElement): void {
+    const renderer = createStreamRenderer(body, { decorate: decorateCodeBlocks, onRender: () => this.followIfAtBottom() });
+    if (turn.content) renderer.push(turn.content);
+    this.live.set(turn.id, { renderer, text: turn.content });
+  }
+
+  private renderFooter(turn: Turn): HTMLElement {
+    const footer = h('div', { class: 'turn-footer' });
+    if (turn.status === 'stopped') {
+      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('debug-stop'), h('span', {}, 'Stopped')));
+    }
+    if (turn.status === 'error' && turn.error) {
+      const buttons = turn.error.actions.map((action) => {
+        const b = h('vscode-button', { appearance: 'secondary', 'data-action': action }, ACTION_LABELS[action]);
+        b.addEventListener('click', () => this.events.action(action));
+        return b;
+      });
+      footer.append(h('div', { class: 'turn-status error', role: 'alert' }, icon('error'), h('span', { class: 'error-message' }, turn.error.message), ...buttons));
+    }
+    if (turn.usage) {
+      const u = turn.usage;
+      footer.append(h('div', { class: 'turn-usage', title: 'Tokens used by this answer' },
+        `${u.prompt.toLocaleString()} prompt · ${u.cached.toLocaleString()} cached · ${u.completion.toLocaleString()} completion tokens`));
+    }
+    footer.append(h('div', { class: 'turn-actions' }));
+    return footer;
+  }
+
+  /** Regenerate goes on the last answer, Edit & Resend on the last question, once nothing streams. */
+  private refreshActions(): void {
+    for (const el of this.list.querySelectorAll('.turn-actions')) el.replaceChildren();
+    if (this.turns.some((t) => t.status === 'streaming')) return;
+    const lastUser = [...this.turns].reverse().find((t) => t.role === 'user');
+    const last = this.turns.at(-1);
+    if (last?.role === 'assistant') {
+      this.articleOf(last.id)?.querySelector('.turn-actions')?.append(
+        actionButton('refresh', 'Regenerate', 'Regenerate this answer', () => this.events.regenerate()));
+    }
+    if (lastUser) {
+      this.articleOf(lastUser.id)?.querySelector('.turn-actions')?.append(
+        actionButton('edit', 'Edit', 'Edit and resend this question', () => this.events.editLast(lastUser.content)));
+    }
+  }
+
+  private followIfAtBottom(): void {
+    if (this.stickToBottom) this.el.scrollTop = this.el.scrollHeight;
+  }
+}
+
+function decorated(fragment: DocumentFragment): DocumentFragment {
+  decorateCodeBlocks(fragment);
+  return fragment;
+}
+
+function actionButton(iconName: string, text: string, label: string, onClick: () => void): HTMLElement {
+  const b = h('vscode-button', { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function welcome(): HTMLElement {
+  return h('div', { class: 'welcome' },
+    h('p', {}, 'Ask Kimi about your code.'),
+    h('p', { class: 'hint' }, 'Enter sends · Shift+Enter adds a line · Esc stops an answer'));
+}
