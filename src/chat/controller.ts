@@ -46,6 +46,7 @@ export class ChatController implements vscode.Disposable {
   private views = new Set<ChatViewPort>();
   private current: ActiveRun | undefined;
   private models: ModelOption[] = [];
+  private hasKey = false;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly turnEnded = new vscode.EventEmitter<TurnEndEvent>();
@@ -89,6 +90,7 @@ export class ChatController implements vscode.Disposable {
   ready(): Promise<void> {
     this.loading ??= (async () => {
       await this.store.load();
+      this.hasKey = await this.kimi.hasApiKey();
       const id = this.store.activeConversationId ?? this.store.list()[0]?.id;
       this.active = (id && (await this.store.open(id))) || (await this.store.create({ title: DEFAULT_TITLE }));
     })();
@@ -123,9 +125,14 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postState(): Promise<void> {
+    this.hasKey = await this.kimi.hasApiKey();
+    this.postStateNow();
+  }
+
+  /** The whole state, synchronously (with the last known key state), e.g. right after turns were removed. */
+  private postStateNow(): void {
     // Before the first use nothing has been shown, so there is nothing to update.
     if (!this.active) return;
-    const hasApiKey = await this.kimi.hasApiKey();
     // The state carries the answer so far: send pending text first so none of it arrives twice.
     this.current?.batcher?.flush();
     this.post({
@@ -135,7 +142,7 @@ export class ChatController implements vscode.Disposable {
       models: this.models,
       model: this.modelFor(this.active),
       streaming: this.streaming,
-      hasApiKey,
+      hasApiKey: this.hasKey,
     });
   }
 
@@ -235,7 +242,43 @@ export class ChatController implements vscode.Disposable {
   /** Sends a question in the active conversation; resolves when the answer has ended. */
   async send(text: string): Promise<Turn> {
     await this.ready();
-    await this.stopAndWait();
+    // No await unless a run exists: the check and the start of the next run must not interleave.
+    while (this.current) await this.stopAndWait();
+    return this.sendNow(text);
+  }
+
+  /** Answers the last question again, replacing the last answer. */
+  async regenerate(): Promise<Turn | undefined> {
+    await this.ready();
+    // No await unless a run exists: the check and the start of the next run must not interleave.
+    while (this.current) await this.stopAndWait();
+    const conversation = this.active;
+    const last = conversation.turns.at(-1);
+    if (last?.role === 'assistant') conversation.turns.pop();
+    if (conversation.turns.at(-1)?.role !== 'user') return undefined;
+    this.postStateNow();
+    return this.answer(conversation);
+  }
+
+  /** Replaces the last question (and its answer) with new text and asks again. */
+  async editLast(text: string): Promise<Turn | undefined> {
+    await this.ready();
+    // No await unless a run exists: the check and the start of the next run must not interleave.
+    while (this.current) await this.stopAndWait();
+    const conversation = this.active;
+    const index = conversation.turns.map((t) => t.role).lastIndexOf('user');
+    if (index >= 0) {
+      conversation.turns.splice(index);
+      this.postStateNow();
+    }
+    return this.sendNow(text);
+  }
+
+  /**
+   * Adds the question and starts the answer. Synchronous up to the start of the run, so two quick
+   * sends cannot both start one (callers checked that no run exists, with no await since).
+   */
+  private sendNow(text: string): Promise<Turn> {
     const conversation = this.active;
     const user: Turn = { id: turnId(), role: 'user', content: text, createdAt: Date.now() };
     const first = !conversation.turns.some((t) => t.role === 'user') && conversation.title === DEFAULT_TITLE;
@@ -247,28 +290,6 @@ export class ChatController implements vscode.Disposable {
     // The list of conversations shows the new title once the first answer is in.
     if (first) void answered.then(() => this.postState());
     return answered;
-  }
-
-  /** Answers the last question again, replacing the last answer. */
-  async regenerate(): Promise<Turn | undefined> {
-    await this.ready();
-    await this.stopAndWait();
-    const conversation = this.active;
-    const last = conversation.turns.at(-1);
-    if (last?.role === 'assistant') conversation.turns.pop();
-    if (conversation.turns.at(-1)?.role !== 'user') return undefined;
-    return this.answer(conversation);
-  }
-
-  /** Replaces the last question (and its answer) with new text and asks again. */
-  async editLast(text: string): Promise<Turn | undefined> {
-    await this.ready();
-    await this.stopAndWait();
-    const conversation = this.active;
-    const index = conversation.turns.map((t) => t.role).lastIndexOf('user');
-    if (index < 0) return this.send(text);
-    conversation.turns.splice(index);
-    return this.send(text);
   }
 
   /** Stops the answer being streamed: the request is aborted, the partial answer kept. */
@@ -426,7 +447,8 @@ export class ChatController implements vscode.Disposable {
   /** Starts a conversation that uses a context cache (sent first as a `role: "cache"` message). */
   async chatWithCache(cache: CacheRef): Promise<Conversation> {
     await this.ready();
-    await this.stopAndWait();
+    // No await unless a run exists: the check and the start of the next run must not interleave.
+    while (this.current) await this.stopAndWait();
     const configured = this.kimi.settings().model;
     const model = configured.startsWith('moonshot-v1') ? configured : CACHE_CHAT_MODEL;
     const conversation = await this.newConversation({ cache, model, title: vscode.l10n.t('Chat with {0}', cache.label ?? cache.id) });

@@ -182,6 +182,19 @@ describe('chat: host side in a real extension host', () => {
     );
   });
 
+  it('a second question while an answer streams stops that answer first (one run at a time)', async () => {
+    server.fault({ match: CHAT, kind: 'slow', chunkDelayMs: 30 });
+    const first = controller.send(`echo:${'one '.repeat(200)}`);
+    const second = controller.send('echo:two');
+    const [a, b] = await Promise.all([first, second]);
+    assert.equal(a.status, 'stopped');
+    assert.equal(b.status, 'done');
+    assert.deepEqual(
+      controller.conversation.turns.map((t) => `${t.role}:${t.status ?? ''}`),
+      ['user:', 'assistant:stopped', 'user:', 'assistant:done'],
+    );
+  });
+
   it('ignores invalid messages from the webview', async () => {
     const before = server.requests.length;
     for (const bad of [{ type: 'send', text: 42 }, { type: 'send', text: 'hi', extra: 1 }, { type: 'switchConversation', id: '../../x' }, 'send', null]) {
