@@ -254,8 +254,18 @@ async function parent(): Promise<void> {
   if (!ok) process.exitCode = 1;
 }
 
+/** `--serve`: only serve the stream and print its URL, to profile one consumer by hand with
+ *  `node --cpu-prof dist/bench/stream.js --child c --url <url>`. */
+async function serveOnly(): Promise<void> {
+  const { body } = buildStream(Number(arg('chunks', '20000')));
+  const server = await serve(body, pieceEnds(body.length));
+  console.log(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+}
+
 const childAt = process.argv.indexOf('--child');
-if (childAt > 0) {
+if (process.argv.includes('--serve')) {
+  void serveOnly();
+} else if (childAt > 0) {
   child(process.argv[childAt + 1] as Consumer, arg('url', '')).catch((e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -21,6 +21,6 @@ export async function generate(http: Http, model: string, messages: ChatMessage[
   return res;
 }
 
-export function streamGenerate(http: Http, model: string, messages: ChatMessage[], params: ChatCallParams = {}): AsyncGenerator<ChatCompletionChunk> {
+export function streamGenerate(http: Http, model: string, messages: ChatMessage[], params: ChatCallParams = {}): AsyncIterableIterator<ChatCompletionChunk> {
   return http.stream(chatRequest(model, messages, params, true));
 }

@@ -2,9 +2,8 @@
 import { errorFromResponse, InvokeError, isQuotaError } from './errors';
 import type { ClientLog } from './log';
 import { abortReason, retryDelayMs, shouldRetry, sleep } from './retry';
-import { ChunkDecoder } from './stream';
+import { ChatStream } from './chat-stream';
 import { transportError, type HttpRequest, type HttpResponse, type Transport } from './transport';
-import type { ChatCompletionChunk } from './types';
 
 export class Http {
   constructor(
@@ -38,43 +37,30 @@ export class Http {
   }
 
   /** A streaming chat request; retried only until its first chunk arrives. */
-  async *stream(req: HttpRequest): AsyncGenerator<ChatCompletionChunk> {
-    for (let attempt = 0; ; attempt++) {
-      const started = performance.now();
-      let yielded = false;
-      let res: HttpResponse | undefined;
-      try {
-        res = await this.transport.send({ ...req, stream: true });
-        const requestId = header(res, 'msh-request-id');
-        if (res.statusCode >= 400) {
-          const text = await readText(res, req.signal);
-          this.#logDone(req, res.statusCode, started, requestId);
-          throw this.#httpError(req, res, text);
-        }
-        this.#logDone(req, res.statusCode, started, requestId, 'stream open');
-        const decoder = new ChunkDecoder(requestId, (t) => this.log.redact(t));
-        for await (const bytes of res.body as AsyncIterable<Uint8Array>) {
-          const chunks = decoder.push(bytes);
-          for (let i = 0; i < chunks.length; i++) {
-            yielded = true;
-            yield chunks[i]!;
-          }
-          if (decoder.failure) throw decoder.failure;
-          // After [DONE] the rest of the body (normally nothing) is read only to keep the connection reusable.
-        }
-        const last = decoder.end();
-        for (let i = 0; i < last.length; i++) yield last[i]!;
-        if (decoder.failure) throw decoder.failure;
-        if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream complete in ${ms(started)} ms`);
-        return;
-      } catch (e) {
-        if (yielded) throw transportError(e, req.signal);
-        await this.#retryOrThrow(e, req, attempt, started);
-      } finally {
-        // Ends the response if the consumer stopped early or the stream failed: closes the socket.
-        if (res && !res.body.destroyed && !res.body.readableEnded) res.body.destroy();
-      }
+  stream(req: HttpRequest): ChatStream {
+    return new ChatStream(this, { ...req, stream: true });
+  }
+
+  /** Sends a streaming request; resolves once a 2xx status arrived, throws the typed error otherwise. */
+  async openStream(req: HttpRequest, started: number): Promise<{ res: HttpResponse; requestId: string | undefined }> {
+    const res = await this.transport.send(req);
+    const requestId = header(res, 'msh-request-id');
+    if (res.statusCode >= 400) {
+      const text = await readText(res, req.signal);
+      this.#logDone(req, res.statusCode, started, requestId);
+      throw this.#httpError(req, res, text);
     }
+    this.#logDone(req, res.statusCode, started, requestId, 'stream open');
+    return { res, requestId };
+  }
+
+  streamComplete(req: HttpRequest, started: number): void {
+    if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream complete in ${ms(started)} ms`);
+  }
+
+  /** After a failed attempt: waits out the backoff when another attempt is worth it, else throws. */
+  retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {
+    return this.#retryOrThrow(e, req, attempt, started);
   }
 
   async #retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {

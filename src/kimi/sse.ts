@@ -11,13 +11,17 @@ export interface SseEvent {
   id?: string;
 }
 
+/** Receives each complete event; `event` is 'message' when the stream named none. */
+export type SseSink = (data: string, event: string, id: string | undefined) => void;
+
 export class SseParser {
   readonly #decoder = new TextDecoder('utf-8');
   /** The unfinished last line. */
   #rest = '';
   /** The previous input ended in CR: a LF at the start of the next one belongs to it. */
   #afterCR = false;
-  #data: string[] = [];
+  /** The event's data lines so far, joined with LF; undefined before its first data line. */
+  #data: string | undefined;
   #event = '';
   #id: string | undefined;
   #lastEventId: string | undefined;
@@ -28,9 +32,19 @@ export class SseParser {
     return this.pushText(this.#decoder.decode(bytes, { stream: true }));
   }
 
-  /** Feeds already-decoded text. */
+  /** Feeds already-decoded text; returns the events it completes. */
   pushText(chunk: string): SseEvent[] {
     const out: SseEvent[] = [];
+    this.feedText(chunk, (data, event, id) => out.push(id === undefined ? { event, data } : { event, data, id }));
+    return out;
+  }
+
+  /** Feeds bytes, calling `sink` for each event they complete (no intermediate arrays). */
+  feed(bytes: Uint8Array, sink: SseSink): void {
+    this.feedText(this.#decoder.decode(bytes, { stream: true }), sink);
+  }
+
+  feedText(chunk: string, sink: SseSink): void {
     let text = chunk;
     if (!this.#sawBom && text.length > 0) {
       this.#sawBom = true;
@@ -59,11 +73,10 @@ export class SseParser {
         } else next = end + 1;
       } else next = end + 1;
       if (end === -1) break;
-      this.#line(text, pos, end, out);
+      this.#line(text, pos, end, sink);
       pos = next;
     }
     this.#rest = pos < len ? text.slice(pos) : '';
-    return out;
   }
 
   /** Ends the input. An event without its closing blank line is incomplete and dropped, per the standard. */
@@ -71,24 +84,28 @@ export class SseParser {
     const tail = this.#decoder.decode();
     const out = tail ? this.pushText(tail) : [];
     this.#rest = '';
-    this.#data = [];
+    this.#data = undefined;
     return out;
   }
 
   /** True when input is buffered that did not yet make a complete event. */
   get pending(): boolean {
-    return this.#rest.length > 0 || this.#data.length > 0;
+    return this.#rest.length > 0 || this.#data !== undefined;
   }
 
-  #line(text: string, start: number, end: number, out: SseEvent[]): void {
+  #addData(value: string): void {
+    this.#data = this.#data === undefined ? value : `${this.#data}\n${value}`;
+  }
+
+  #line(text: string, start: number, end: number, sink: SseSink): void {
     if (start === end) {
-      this.#dispatch(out);
+      this.#dispatch(sink);
       return;
     }
     // Fast path for the common "data: ..." line.
     if (text.startsWith('data:', start)) {
       const from = text.charCodeAt(start + 5) === 32 ? start + 6 : start + 5;
-      this.#data.push(from >= end ? '' : text.slice(from, end));
+      this.#addData(from >= end ? '' : text.slice(from, end));
       return;
     }
     if (text.charCodeAt(start) === 58 /* ':' */) return;
@@ -105,7 +122,7 @@ export class SseParser {
     }
     switch (field) {
       case 'data':
-        this.#data.push(value);
+        this.#addData(value);
         break;
       case 'event':
         this.#event = value;
@@ -119,16 +136,14 @@ export class SseParser {
     }
   }
 
-  #dispatch(out: SseEvent[]): void {
+  #dispatch(sink: SseSink): void {
     if (this.#id !== undefined) this.#lastEventId = this.#id;
     this.#id = undefined;
     const data = this.#data;
     const event = this.#event || 'message';
     this.#event = '';
-    if (data.length === 0) return;
-    this.#data = [];
-    const e: SseEvent = { event, data: data.length === 1 ? data[0]! : data.join('\n') };
-    if (this.#lastEventId !== undefined) e.id = this.#lastEventId;
-    out.push(e);
+    if (data === undefined) return;
+    this.#data = undefined;
+    sink(data, event, this.#lastEventId);
   }
 }

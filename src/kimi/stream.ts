@@ -2,13 +2,15 @@
 // `data: [DONE]`; an error object inside the stream (`data: {"error":…}` or an `event: error`
 // frame — the platform documents neither, OpenAI-compatible servers send both) becomes a typed error.
 import { errorFromStreamObject, InvokeConnectionError, InvokeError } from './errors';
-import { SseParser, type SseEvent } from './sse';
+import { SseParser } from './sse';
 import type { ChatCompletionChunk, Usage } from './types';
 
 export class ChunkDecoder {
   readonly #sse = new SseParser();
   readonly #requestId: string | undefined;
   readonly #redact: (text: string) => string;
+  /** Where the event callback puts the chunks of the current push. */
+  #out: ChatCompletionChunk[] = [];
   /** Set once `data: [DONE]` arrived; anything after it is ignored. */
   done = false;
   /**
@@ -23,54 +25,52 @@ export class ChunkDecoder {
     this.#redact = redact;
   }
 
-  /** Decodes bytes into the chunks they complete; throws the typed error of an in-band error. */
+  /** Decodes bytes into the chunks they complete; an in-band error is kept in `failure`. */
   push(bytes: Uint8Array): ChatCompletionChunk[] {
     if (this.done || this.failure) return [];
-    return this.#chunks(this.#sse.push(bytes));
-  }
-
-  /** Call when the body ended: throws unless [DONE] was seen. */
-  end(): ChatCompletionChunk[] {
-    if (this.done || this.failure) return [];
-    const last = this.#chunks(this.#sse.end());
-    if (this.done || this.failure) return last;
-    throw new InvokeConnectionError('The Kimi API stream ended before it was complete (no [DONE]); the answer may be cut short.', {
-      requestId: this.#requestId,
-    });
-  }
-
-  #chunks(events: SseEvent[]): ChatCompletionChunk[] {
-    const out: ChatCompletionChunk[] = [];
+    const out: ChatCompletionChunk[] = (this.#out = []);
     try {
-      this.#collect(events, out);
+      this.#sse.feed(bytes, this.#onEvent);
     } catch (e) {
       this.failure = e as InvokeError;
     }
     return out;
   }
 
-  #collect(events: SseEvent[], out: ChatCompletionChunk[]): void {
-    for (let i = 0; i < events.length; i++) {
-      const e = events[i]!;
-      const data = e.data;
-      if (data === '[DONE]') {
-        this.done = true;
-        break;
-      }
-      let value: unknown;
-      try {
-        value = JSON.parse(data);
-      } catch {
-        if (e.event === 'error') throw this.#error({ message: data });
-        throw new InvokeError(this.#redact(`The Kimi API sent a stream event that is not JSON: ${data.slice(0, 80)}`), { requestId: this.#requestId });
-      }
-      const chunk = value as ChatCompletionChunk & { error?: unknown };
-      if (chunk.error !== undefined && chunk.error !== null) throw this.#error(chunk.error);
-      if (e.event === 'error') throw this.#error(chunk);
-      normalizeChunkUsage(chunk);
-      out.push(chunk);
+  /** Call when the body ended: throws unless [DONE] was seen. */
+  end(): ChatCompletionChunk[] {
+    if (this.done || this.failure) return [];
+    const out: ChatCompletionChunk[] = (this.#out = []);
+    try {
+      for (const e of this.#sse.end()) this.#onEvent(e.data, e.event);
+    } catch (e) {
+      this.failure = e as InvokeError;
     }
+    if (this.done || this.failure) return out;
+    throw new InvokeConnectionError('The Kimi API stream ended before it was complete (no [DONE]); the answer may be cut short.', {
+      requestId: this.#requestId,
+    });
   }
+
+  readonly #onEvent = (data: string, event: string): void => {
+    if (this.done) return;
+    if (data === '[DONE]') {
+      this.done = true;
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch {
+      if (event === 'error') throw this.#error({ message: data });
+      throw new InvokeError(this.#redact(`The Kimi API sent a stream event that is not JSON: ${data.slice(0, 80)}`), { requestId: this.#requestId });
+    }
+    const chunk = value as ChatCompletionChunk & { error?: unknown };
+    if (chunk.error !== undefined && chunk.error !== null) throw this.#error(chunk.error);
+    if (event === 'error') throw this.#error(chunk);
+    normalizeChunkUsage(chunk);
+    this.#out.push(chunk);
+  };
 
   #error(obj: unknown): InvokeError {
     const o = typeof obj === 'object' && obj !== null ? { ...(obj as Record<string, unknown>) } : { message: String(obj) };

@@ -1,0 +1,116 @@
+// The AsyncIterable a streamed chat returns. Hand-written rather than an async generator: a
+// generator's every `yield` costs extra promise turns, and a stream has tens of thousands of chunks.
+// Chunks decoded from one network read are queued and handed out with an already-resolved promise.
+import type { Http } from './http';
+import { ChunkDecoder } from './stream';
+import { transportError, type HttpRequest, type HttpResponse } from './transport';
+import type { ChatCompletionChunk } from './types';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
+  readonly #http: Http;
+  readonly #req: HttpRequest;
+  #queue: ChatCompletionChunk[] = [];
+  #head = 0;
+  #res: HttpResponse | undefined;
+  #body: AsyncIterator<Uint8Array> | undefined;
+  #decoder: ChunkDecoder | undefined;
+  #attempt = 0;
+  #started = 0;
+  /** A chunk was handed out: from then on nothing is retried. */
+  #yielded = false;
+  /** The body ended after [DONE]; hand out what is queued, then finish. */
+  #ended = false;
+  #finished = false;
+
+  constructor(http: Http, req: HttpRequest) {
+    this.#http = http;
+    this.#req = req;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.#head < this.#queue.length) {
+      this.#yielded = true;
+      return Promise.resolve({ value: this.#queue[this.#head++]!, done: false });
+    }
+    return this.#fill();
+  }
+
+  /** The consumer stopped (break, return): end the response, which closes its socket. */
+  return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    this.#finish();
+    return Promise.resolve(DONE);
+  }
+
+  async #fill(): Promise<IteratorResult<ChatCompletionChunk>> {
+    const req = this.#req;
+    for (;;) {
+      if (this.#finished) return DONE;
+      try {
+        const decoder = this.#decoder;
+        if (decoder?.failure) throw decoder.failure;
+        if (this.#ended) {
+          this.#http.streamComplete(req, this.#started);
+          this.#finish();
+          return DONE;
+        }
+        if (!this.#body || !decoder) {
+          await this.#open();
+          continue;
+        }
+        const read = await this.#body.next();
+        if (read.done) {
+          this.#queue = decoder.end();
+          this.#ended = true;
+        } else {
+          this.#queue = decoder.push(read.value);
+        }
+        this.#head = 0;
+        if (this.#queue.length > 0) {
+          this.#yielded = true;
+          return { value: this.#queue[this.#head++]!, done: false };
+        }
+      } catch (e) {
+        this.#closeResponse();
+        if (this.#yielded || this.#finished) {
+          this.#finished = true;
+          throw transportError(e, req.signal);
+        }
+        try {
+          await this.#http.retryOrThrow(e, req, this.#attempt++, this.#started);
+        } catch (final) {
+          this.#finished = true;
+          throw final;
+        }
+      }
+    }
+  }
+
+  async #open(): Promise<void> {
+    this.#started = performance.now();
+    const { res, requestId } = await this.#http.openStream(this.#req, this.#started);
+    this.#res = res;
+    this.#body = (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    this.#decoder = new ChunkDecoder(requestId, (t) => this.#http.log.redact(t));
+  }
+
+  #closeResponse(): void {
+    const res = this.#res;
+    this.#res = undefined;
+    this.#body = undefined;
+    this.#decoder = undefined;
+    this.#queue = [];
+    this.#head = 0;
+    if (res && !res.body.destroyed && !res.body.readableEnded) res.body.destroy();
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#closeResponse();
+  }
+}
