@@ -78,8 +78,10 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
       } catch (e) {
         this.#closeResponse();
         if (this.#yielded || this.#finished) {
+          const err = transportError(e, req.signal);
+          if (!this.#finished) this.#http.streamFailed(req, this.#started, err);
           this.#finished = true;
-          throw transportError(e, req.signal);
+          throw err;
         }
         try {
           await this.#http.retryOrThrow(e, req, this.#attempt++, this.#started);

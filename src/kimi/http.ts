@@ -31,7 +31,7 @@ export class Http {
           });
         }
       } catch (e) {
-        await this.#retryOrThrow(e, req, attempt, started);
+        await this.retryOrThrow(e, req, attempt, started);
       }
     }
   }
@@ -58,16 +58,18 @@ export class Http {
     if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream complete in ${ms(started)} ms`);
   }
 
-  /** After a failed attempt: waits out the backoff when another attempt is worth it, else throws. */
-  retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {
-    return this.#retryOrThrow(e, req, attempt, started);
+  /** A stream that failed after handing out chunks: never retried, only logged. */
+  streamFailed(req: HttpRequest, started: number, err: Error): void {
+    if (this.log.enabled) this.log.debug(`${req.method} ${this.#path(req)} stream failed after ${ms(started)} ms: ${err.name}: ${err.message}`);
   }
 
-  async #retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {
+  /** After a failed attempt: waits out the backoff when another attempt is worth it, else throws. */
+  async retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number): Promise<void> {
     if (req.signal?.aborted) throw abortReason(req.signal);
     const err = transportError(e, req.signal);
     if (!(err instanceof InvokeError)) throw err;
-    if (!(err.status !== undefined)) this.log.debug(`${req.method} ${this.#path(req)} failed after ${ms(started)} ms: ${err.message}`);
+    // HTTP errors were logged with their status already; say what happened to the others.
+    if (err.status === undefined) this.log.debug(`${req.method} ${this.#path(req)} failed after ${ms(started)} ms: ${err.message}`);
     if (attempt >= this.maxRetries || !shouldRetry(err)) {
       const reason = !shouldRetry(err) ? (isQuotaError(err) ? 'quota' : err.retryable ? 'server asks to wait too long' : 'not retryable') : 'no retries left';
       this.log.debug(`${req.method} ${this.#path(req)}: not retrying (${this.#why(err)}: ${reason}, attempt ${attempt + 1}/${this.maxRetries + 1})`);
@@ -83,13 +85,12 @@ export class Http {
   }
 
   #httpError(req: HttpRequest, res: HttpResponse, text: string): InvokeError {
-    const err = errorFromResponse(res.statusCode, this.log.redact(text), {
+    return errorFromResponse(res.statusCode, this.log.redact(text), {
       method: req.method,
       path: this.#path(req),
       requestId: header(res, 'msh-request-id'),
       retryAfterHeader: header(res, 'retry-after'),
     });
-    return err;
   }
 
   #logDone(req: HttpRequest, status: number, started: number, requestId: string | undefined, note?: string): void {

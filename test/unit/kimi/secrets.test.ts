@@ -96,6 +96,12 @@ describe('the debug log', function () {
     server.fault({ kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'quota' });
     await client.listModels().catch(() => undefined);
     assert.ok(logger.lines.some((l) => l.includes('not retrying (429 exceeded_current_quota_error')), logger.lines.join('\n'));
+    server.fault({ kind: 'cut', afterChunks: 2 });
+    await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
+    assert.ok(logger.lines.some((l) => l.includes('POST /v1/chat/completions → 200') && l.includes('(stream open)')), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream failed after \d+ ms: InvokeConnectionError/.test(l)), logger.lines.join('\n'));
+    await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
+    assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream complete in \d+ ms/.test(l)), logger.lines.join('\n'));
   });
 
   it('redacts keys, bearer tokens and proxy credentials in any text', () => {
