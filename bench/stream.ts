@@ -3,7 +3,7 @@
 // processes, run one at a time and interleaved, consume it with (a) raw undici bytes, (b) a minimal
 // undici + line splitter + JSON.parse loop, (c) KimiClient.streamGenerate, (d) the openai package.
 // Prints median CPU (user+sys) and wall time per consumer and the ratios c/b and c/d.
-//   node dist/bench/stream.js [--rounds 7] [--chunks 20000]
+//   node dist/bench/stream.js [--rounds 7] [--chunks 20000] [--repeat 4]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -29,6 +29,9 @@ interface ChildResult {
   /** CPU from just before loading the consumer's library to the end of the stream, microseconds. */
   cpuWorkUs: number;
   wallWorkMs: number;
+  /** Median CPU of the same consumption repeated in the same process (library loaded, code warm). */
+  cpuWarmUs: number;
+  wallWarmMs: number;
 }
 
 function arg(name: string, fallback: string): string {
@@ -137,20 +140,23 @@ async function consumeMinimal(url: string): Promise<{ bytes: number; text: strin
   return { bytes, text: out.join('') };
 }
 
+// Clients are kept across the repeated (warm) runs in one child, as an editor keeps its client.
+let kimiClient: KimiClient | undefined;
+let openaiClient: import('openai').default | undefined;
+
 async function consumeKimi(url: string): Promise<{ bytes: number; text: string }> {
-  const client = new KimiClient({ apiKey: 'sk-bench-not-a-key', baseUrl: url, maxRetries: 0 });
+  const client = (kimiClient ??= new KimiClient({ apiKey: 'sk-bench-not-a-key', baseUrl: url, maxRetries: 0 }));
   const out: string[] = [];
   for await (const chunk of client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'bench' }])) {
     const content = chunk.choices[0]?.delta.content;
     if (content) out.push(content);
   }
-  await client.close();
   return { bytes: 0, text: out.join('') };
 }
 
 async function consumeOpenAI(url: string): Promise<{ bytes: number; text: string }> {
   const { default: OpenAI } = await import('openai');
-  const client = new OpenAI({ apiKey: 'sk-bench-not-a-key', baseURL: url, maxRetries: 0 });
+  const client = (openaiClient ??= new OpenAI({ apiKey: 'sk-bench-not-a-key', baseURL: url, maxRetries: 0 }));
   const stream = await client.chat.completions.create({ model: 'moonshot-v1-8k', messages: [{ role: 'user', content: 'bench' }], stream: true });
   const out: string[] = [];
   for await (const chunk of stream) {
@@ -160,7 +166,7 @@ async function consumeOpenAI(url: string): Promise<{ bytes: number; text: string
   return { bytes: 0, text: out.join('') };
 }
 
-async function child(consumer: Consumer, url: string): Promise<void> {
+async function child(consumer: Consumer, url: string, repeat: number): Promise<void> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const run = { a: consumeRawUndici, b: consumeMinimal, c: consumeKimi, d: consumeOpenAI }[consumer];
@@ -168,6 +174,17 @@ async function child(consumer: Consumer, url: string): Promise<void> {
   const wallWorkMs = performance.now() - t0;
   const cpuWork = process.cpuUsage(cpu0);
   const cpuTotal = process.cpuUsage();
+  const warmCpu: number[] = [];
+  const warmWall: number[] = [];
+  for (let i = 1; i < repeat; i++) {
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    const again = await run(url);
+    warmWall.push(performance.now() - w0);
+    const c = process.cpuUsage(c0);
+    warmCpu.push(c.user + c.system);
+    if (again.text !== text || again.bytes !== bytes) throw new Error(`consumer ${consumer}: a repeated run read something else`);
+  }
   const result: ChildResult = {
     consumer,
     bytes,
@@ -176,16 +193,20 @@ async function child(consumer: Consumer, url: string): Promise<void> {
     cpuTotalUs: cpuTotal.user + cpuTotal.system,
     cpuWorkUs: cpuWork.user + cpuWork.system,
     wallWorkMs,
+    cpuWarmUs: warmCpu.length ? median(warmCpu) : NaN,
+    wallWarmMs: warmWall.length ? median(warmWall) : NaN,
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  // Exit explicitly: kept-alive client connections must not hold the process open.
+  process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 // ---- parent ----
 
-function runChild(consumer: Consumer, url: string): Promise<ChildResult & { wallTotalMs: number }> {
+function runChild(consumer: Consumer, url: string, repeat: number): Promise<ChildResult & { wallTotalMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn(process.execPath, [__filename, '--child', consumer, '--url', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const args = [__filename, '--child', consumer, '--url', url, '--repeat', String(repeat)];
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('error', reject);
@@ -206,6 +227,7 @@ const median = (xs: number[]): number => {
 async function parent(): Promise<void> {
   const rounds = Number(arg('rounds', '7'));
   const chunks = Number(arg('chunks', '20000'));
+  const repeat = Number(arg('repeat', '4'));
   const { body, text } = buildStream(chunks);
   const ends = pieceEnds(body.length);
   const expected = createHash('sha256').update(text, 'utf8').digest('hex');
@@ -219,7 +241,7 @@ async function parent(): Promise<void> {
     // Rotate the order each round so no consumer always runs first (or after the same neighbour).
     const order = CONSUMERS.map((_, i) => CONSUMERS[(i + r) % CONSUMERS.length]!);
     for (const c of order) {
-      const res = await runChild(c, url);
+      const res = await runChild(c, url, repeat);
       results[c].push(res);
       const good = c === 'a' ? res.bytes === body.length : res.sha256 === expected;
       if (!good) {
@@ -236,19 +258,22 @@ async function parent(): Promise<void> {
     cpuTotal: median(results[c].map((x) => x.cpuTotalUs)) / 1000,
     wallWork: median(results[c].map((x) => x.wallWorkMs)),
     wallTotal: median(results[c].map((x) => x.wallTotalMs)),
+    cpuWarm: median(results[c].map((x) => x.cpuWarmUs)) / 1000,
+    wallWarm: median(results[c].map((x) => x.wallWarmMs)),
   }));
   const pad = (s: string, n: number): string => s.padEnd(n);
   const num = (x: number): string => x.toFixed(1).padStart(9);
-  console.log(`${pad('consumer', 34)}${'cpu ms'.padStart(9)}${'cpu+boot'.padStart(9)}${'wall ms'.padStart(9)}${'wall+boot'.padStart(10)}`);
+  console.log(`${pad('consumer', 34)}${'cpu ms'.padStart(9)}${'cpu+boot'.padStart(9)}${'warm cpu'.padStart(9)}${'wall ms'.padStart(9)}${'wall+boot'.padStart(10)}${'warm wall'.padStart(10)}`);
   for (const row of rows) {
-    console.log(`${pad(`(${row.c}) ${NAMES[row.c]}`, 34)}${num(row.cpuWork)}${num(row.cpuTotal)}${num(row.wallWork)} ${num(row.wallTotal)}`);
+    console.log(`${pad(`(${row.c}) ${NAMES[row.c]}`, 34)}${num(row.cpuWork)}${num(row.cpuTotal)}${num(row.cpuWarm)}${num(row.wallWork)} ${num(row.wallTotal)} ${num(row.wallWarm)}`);
   }
   const get = (c: Consumer): (typeof rows)[number] => rows.find((x) => x.c === c)!;
   const ratio = (x: number, y: number): string => (x / y).toFixed(2);
   const [b, c, d] = [get('b'), get('c'), get('d')];
-  console.log('medians; "cpu ms"/"wall ms" = loading the library + consuming the stream, "+boot" = the whole child process');
-  console.log(`CPU  c/b = ${ratio(c.cpuWork, b.cpuWork)} (target <= 1.2; whole process ${ratio(c.cpuTotal, b.cpuTotal)})`);
-  console.log(`CPU  c/d = ${ratio(c.cpuWork, d.cpuWork)} (target <= 0.5; whole process ${ratio(c.cpuTotal, d.cpuTotal)})`);
+  console.log('medians; "cpu ms"/"wall ms" = loading the library + consuming the stream once in a fresh process,');
+  console.log(`"+boot" = the whole child process, "warm" = the same stream again in the same process (${repeat - 1} repeats)`);
+  console.log(`CPU  c/b = ${ratio(c.cpuWork, b.cpuWork)} (target <= 1.2; whole process ${ratio(c.cpuTotal, b.cpuTotal)}, warm ${ratio(c.cpuWarm, b.cpuWarm)})`);
+  console.log(`CPU  c/d = ${ratio(c.cpuWork, d.cpuWork)} (target <= 0.5; whole process ${ratio(c.cpuTotal, d.cpuTotal)}, warm ${ratio(c.cpuWarm, d.cpuWarm)})`);
   console.log(`wall c/b = ${ratio(c.wallWork, b.wallWork)}, c/d = ${ratio(c.wallWork, d.wallWork)}`);
   console.log(ok ? 'text: all consumers reconstructed byte-identical text (a: identical byte count)' : 'text: MISMATCH (see above)');
   if (!ok) process.exitCode = 1;
@@ -266,7 +291,7 @@ const childAt = process.argv.indexOf('--child');
 if (process.argv.includes('--serve')) {
   void serveOnly();
 } else if (childAt > 0) {
-  child(process.argv[childAt + 1] as Consumer, arg('url', '')).catch((e: unknown) => {
+  child(process.argv[childAt + 1] as Consumer, arg('url', ''), Number(arg('repeat', '1'))).catch((e: unknown) => {
     console.error(e);
     process.exit(1);
   });
