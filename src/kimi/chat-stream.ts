@@ -56,7 +56,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
         if (decoder?.failure) throw decoder.failure;
         if (this.#ended) {
           this.#http.streamComplete(req, this.#started);
-          this.#finish();
+          this.#finished = true;
+          this.#closeResponse(true);
           return DONE;
         }
         if (!this.#body || !decoder) {
@@ -69,6 +70,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
           this.#ended = true;
         } else {
           this.#queue = decoder.push(read.value);
+          // [DONE] completes the answer even if the response itself has not ended yet.
+          if (decoder.done) this.#ended = true;
         }
         this.#head = 0;
         if (this.#queue.length > 0) {
@@ -101,14 +104,28 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
     this.#decoder = new ChunkDecoder(requestId, (t) => this.#http.log.redact(t));
   }
 
-  #closeResponse(): void {
+  /** `complete`: the answer arrived whole, so the rest of the response is read (not cut) to keep the connection. */
+  #closeResponse(complete = false): void {
     const res = this.#res;
+    const body = this.#body;
     this.#res = undefined;
     this.#body = undefined;
     this.#decoder = undefined;
     this.#queue = [];
     this.#head = 0;
-    if (res && !res.body.destroyed && !res.body.readableEnded) res.body.destroy();
+    if (!res || res.body.destroyed || res.body.readableEnded) return;
+    if (complete && body) {
+      // Normally only the end of the response is left; one that never ends is cut by the idle timeout.
+      void (async () => {
+        try {
+          while (!(await body.next()).done);
+        } catch {
+          // The answer is already complete.
+        }
+      })();
+    } else {
+      res.body.destroy();
+    }
   }
 
   #finish(): void {

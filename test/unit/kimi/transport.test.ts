@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvokeRateLimitError, isAbortError, KimiClient } from '../../../src/kimi';
+import { drain } from './helpers';
 
 interface Watched {
   server: Server;
@@ -51,6 +52,31 @@ describe('KimiClient transport', function () {
     // undici's pool may open a second connection when the first is still settling; never one per request.
     assert.ok(w.connections.length <= 2, `${w.connections.length} connections for 10 requests`);
     await client.close();
+  });
+
+  it('a stream is complete at [DONE] even if the response stays open, and then reuses the connection', async () => {
+    const chunk = JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: 'hi' }, finish_reason: null }] });
+    let hang = true;
+    w = await watchedServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`data: ${chunk}\n\ndata: [DONE]\n\n`);
+      // The first response lingers after [DONE]; the others end at once.
+      if (hang) {
+        hang = false;
+        setTimeout(() => res.end(), 3000);
+      } else res.end();
+    });
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: w.url });
+    const t0 = Date.now();
+    const first = await drain(client.streamGenerate('m', [{ role: 'user', content: 'x' }]));
+    assert.equal(first.error, undefined);
+    assert.equal(first.text, 'hi');
+    assert.ok(Date.now() - t0 < 1500, `took ${Date.now() - t0} ms`);
+    for (let i = 0; i < 6; i++) assert.equal((await drain(client.streamGenerate('m', [{ role: 'user', content: 'x' }]))).text, 'hi');
+    assert.equal(w.requests.length, 7);
+    // The lingering one keeps its connection for a while; the rest share kept-alive ones.
+    assert.ok(w.connections.length <= 3, `${w.connections.length} connections for 7 streams`);
   });
 
   it('abort during a stream closes the socket', async () => {
