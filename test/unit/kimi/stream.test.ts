@@ -89,12 +89,12 @@ describe('KimiClient streaming', function () {
   }
 
   it('a stall longer than the timeout ends the stream with a timeout after the chunks before it', async () => {
-    ctx.server.fault({ kind: 'stall', afterChunks: 4, delayMs: 3000 });
+    ctx.server.fault({ kind: 'stall', afterChunks: 4, delayMs: 5000 });
     const t0 = Date.now();
     const { chunks, error } = await drain(clientFor(ctx.server, { timeoutMs: 300 }).streamGenerate('moonshot-v1-8k', question));
     assert.equal(chunks.length, 4);
     assert.ok(error instanceof InvokeTimeoutError, String(error));
-    assert.ok(Date.now() - t0 < 2500);
+    assert.ok(Date.now() - t0 < 4500);
     assert.equal(chatRequests(ctx.server), 1);
   });
 
@@ -127,7 +127,8 @@ describe('KimiClient streaming', function () {
       (e: unknown) => isAbortError(e),
     );
     assert.equal(got.length, 3);
-    assert.ok(Date.now() - t0 < 1500);
+    // The whole answer would take over 5 s at this pace.
+    assert.ok(Date.now() - t0 < 4000);
     assert.equal(chatRequests(ctx.server), 1);
   });
 
