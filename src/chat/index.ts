@@ -1,5 +1,6 @@
 // Registers the chat panel and its commands; returns the controller the editor commands use.
 import * as vscode from 'vscode';
+import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { ChatController } from './controller';
@@ -49,7 +50,8 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
       try {
         return await run(...args);
       } catch (e) {
-        kimi.showError(e, vscode.l10n.t('Kimi chat'));
+        // requireClient has already offered to set a key.
+        if (!(e instanceof NoApiKeyError)) kimi.showError(e, vscode.l10n.t('Kimi chat'));
         return undefined;
       }
     });

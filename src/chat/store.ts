@@ -74,6 +74,8 @@ export class ConversationStore {
   private readonly loaded = new Map<string, Conversation>();
   /** Per file: the write in progress, so writes to one file land in order. */
   private readonly queues = new Map<string, Promise<void>>();
+  /** Set by saveSync at deactivation: later asynchronous writes are dropped. */
+  private closed = false;
 
   constructor(
     readonly dir: string,
@@ -166,6 +168,8 @@ export class ConversationStore {
 
   /** Blocking save, for deactivation (an async write might not finish before the host exits). */
   saveSync(conversation: Conversation): void {
+    // Writes still queued hold older states: they must not land after this one.
+    this.closed = true;
     const summary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
     const i = this.summaries.findIndex((s) => s.id === conversation.id);
     if (i < 0) this.summaries.push(summary);
@@ -221,7 +225,7 @@ export class ConversationStore {
 
   private enqueueTask(name: string, task: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(task);
+    const next = previous.catch(() => undefined).then(() => (this.closed ? undefined : task()));
     this.queues.set(name, next);
     void next.finally(() => {
       if (this.queues.get(name) === next) this.queues.delete(name);

@@ -2,6 +2,7 @@
 // Selection (the answer's code streamed straight into the file).
 import * as vscode from 'vscode';
 import type { ChatController } from '../chat';
+import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
 import { editMessages, type EditorContext, explainPrompt, generateMessages } from './prompts';
 import { streamIntoEditor, type StreamEditResult } from './stream-edit';
@@ -95,7 +96,8 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       try {
         return await run(arg);
       } catch (e) {
-        kimi.showError(e, vscode.l10n.t('Kimi'));
+        // requireClient has already offered to set a key.
+        if (!(e instanceof NoApiKeyError)) kimi.showError(e, vscode.l10n.t('Kimi'));
         return undefined;
       }
     });

@@ -61,6 +61,19 @@ describe('ConversationStore', () => {
     assert.equal(read?.turns[1].content, 'partial ans');
   });
 
+  it('a blocking save at exit is not overwritten by older writes still queued', async () => {
+    const s = new ConversationStore(dir);
+    await s.load();
+    const c = await s.create();
+    c.turns.push(turn('user', 'first'));
+    const queued = s.save(c);
+    c.turns.push(turn('assistant', 'latest', 'stopped'));
+    s.saveSync(c);
+    await queued;
+    const onDisk = JSON.parse(fs.readFileSync(path.join(dir, `${c.id}.json`), 'utf8')) as { turns: Turn[] };
+    assert.deepEqual(onDisk.turns.map((t) => t.content), ['first', 'latest']);
+  });
+
   it('renames and deletes', async () => {
     const s = new ConversationStore(dir);
     await s.load();
