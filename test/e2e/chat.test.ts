@@ -59,13 +59,25 @@ describe('e2e: chat panel in the real workbench', function () {
     assert.ok(shown.includes('w3') && !shown.includes('w299'), 'only part of the answer arrived');
   });
 
-  it('the conversation is still there after the window reloads', async () => {
+  it('an answer cut off by a window reload mid-stream comes back with what had arrived, marked stopped', async () => {
     const { frame, input } = await chat();
+    const { mock } = wb();
+    mock.fault({ match: CHAT, kind: 'slow', chunkDelayMs: 60 });
+    const full = Array.from({ length: 300 }, (_, i) => `r${i}`).join(' ');
     await input.click();
-    await input.fill('echo:Remember this line after a reload.');
+    await input.fill(`echo:${full}`);
     await input.press('Enter');
-    await answers(frame).filter({ hasText: 'Remember this line after a reload.' }).first().waitFor({ timeout: 30_000 });
-    // Reloading the page restarts the workbench and the extension host: the host reads its files again.
+    // More than a second of streaming: the host has saved the growing answer by then.
+    await answers(frame).last().filter({ hasText: 'r30' }).waitFor({ timeout: 30_000 });
+    await reload();
+    const again = await chat();
+    const answer = answers(again.frame).filter({ hasText: 'r20' }).last();
+    await answer.waitFor({ timeout: 30_000 });
+    await answer.getByText('Stopped').waitFor({ timeout: 10_000 });
+    assert.ok(!((await answer.textContent()) ?? '').includes('r299'));
+  });
+
+  async function reload(): Promise<void> {
     const { page } = wb();
     await page.reload();
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
@@ -73,6 +85,16 @@ describe('e2e: chat panel in the real workbench', function () {
     const kimi = page.locator('.activitybar a.action-label[aria-label^="Kimi"]').first();
     await kimi.waitFor({ timeout: 60_000 });
     if (!(await page.locator('.part.sidebar').isVisible())) await kimi.click();
+  }
+
+  it('the conversation is still there after the window reloads', async () => {
+    const { frame, input } = await chat();
+    await input.click();
+    await input.fill('echo:Remember this line after a reload.');
+    await input.press('Enter');
+    await answers(frame).filter({ hasText: 'Remember this line after a reload.' }).first().waitFor({ timeout: 30_000 });
+    // Reloading the page restarts the workbench and the extension host: the host reads its files again.
+    await reload();
     const again = await chat();
     await answers(again.frame).filter({ hasText: 'Remember this line after a reload.' }).first().waitFor({ timeout: 30_000 });
   });
