@@ -16,18 +16,25 @@ export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void> };
 
 export async function activate(context: vscode.ExtensionContext): Promise<KimiApi> {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Kimi', { log: true });
-  const kimi = new KimiService(context, log);
+  const phases: Record<string, number> = {};
+  const phase = <T>(name: string, step: () => T): T => {
+    const t0 = performance.now();
+    const result = step();
+    phases[name] = performance.now() - t0;
+    return result;
+  };
+  const log = phase('log', () => vscode.window.createOutputChannel('Kimi', { log: true }));
+  const kimi = phase('service', () => new KimiService(context, log));
   context.subscriptions.push(log, kimi);
-  registerConfigCommands(context, kimi);
-  const caches = registerCaches(context, kimi);
-  const status = registerStatus(context, kimi);
-  const chat = registerChat(context, kimi);
-  registerEditor(context, kimi, chat);
+  phase('commands', () => registerConfigCommands(context, kimi));
+  const caches = phase('caches', () => registerCaches(context, kimi));
+  const status = phase('status', () => registerStatus(context, kimi));
+  const chat = phase('chat', () => registerChat(context, kimi));
+  phase('editor', () => registerEditor(context, kimi, chat));
   // Secret storage and the context key settle in the background; nothing waits for them here.
   const ready = kimi.init();
-  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, httpStackLoadedAtActivation: httpStackLoaded() };
-  log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (module load ${timing.moduleMs.toFixed(1)} ms).`);
+  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases, httpStackLoadedAtActivation: httpStackLoaded() };
+  log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
   return { ...makeApi(kimi, caches, status, chat, timing), ready };
 }
 
@@ -36,7 +43,7 @@ function makeApi(
   caches: ReturnType<typeof registerCaches>,
   status: ReturnType<typeof registerStatus>,
   chat: ReturnType<typeof registerChat>,
-  timing: { moduleMs: number; activateMs: number; httpStackLoadedAtActivation: boolean },
+  timing: { moduleMs: number; activateMs: number; phases: Record<string, number>; httpStackLoadedAtActivation: boolean },
 ) {
   return {
     kimi,
