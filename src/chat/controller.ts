@@ -8,6 +8,7 @@ import type { ChatMessage } from '../kimi/types';
 import { CodeActions } from './code-actions';
 import { DraftTokens } from './draft-tokens';
 import type { CacheRef, Conversation, HostMessage, ModelOption, Turn, WebviewMessage } from './protocol';
+import { dispatch } from './dispatch';
 import { ChatRun, toApiMessages } from './run';
 import { DeltaBatcher } from './batcher';
 import { ConversationStore, titleFrom } from './store';
@@ -121,7 +122,8 @@ export class ChatController implements vscode.Disposable {
     this.posted.fire(message);
   }
 
-  private async postState(): Promise<void> {
+  /** Sends the whole state to the view (what it shows after loading). */
+  async postState(): Promise<void> {
     this.hasKey = await this.kimi.hasApiKey();
     this.postStateNow();
   }
@@ -158,7 +160,8 @@ export class ChatController implements vscode.Disposable {
     if (this.views.size > 0 && (await this.modelsSourceNow()) !== this.modelsSource) await this.refreshModels();
   }
 
-  private async refreshModels(): Promise<void> {
+  /** Fetches the live model list for the picker (when there is a key). */
+  async refreshModels(): Promise<void> {
     try {
       // listModels would prompt for a key; without one the picker keeps the configured model only.
       if (!(await this.kimi.client())) return;
@@ -184,65 +187,10 @@ export class ChatController implements vscode.Disposable {
     }
     this.received.fire(m);
     try {
-      await this.dispatch(m);
+      await dispatch(this, m);
     } catch (e) {
       this.kimi.showError(e, vscode.l10n.t('Kimi chat'));
     }
-  }
-
-  private async dispatch(m: WebviewMessage): Promise<void> {
-    switch (m.type) {
-      case 'ready':
-        await this.postState();
-        void this.refreshModels();
-        return;
-      case 'send':
-        await this.send(m.text);
-        return;
-      case 'stop':
-        this.stop();
-        return;
-      case 'regenerate':
-        await this.regenerate();
-        return;
-      case 'editLast':
-        await this.editLast(m.text);
-        return;
-      case 'newConversation':
-        await this.newConversation();
-        return;
-      case 'switchConversation':
-        await this.switchTo(m.id);
-        return;
-      case 'renameConversation':
-        await this.rename(m.id, m.title);
-        return;
-      case 'deleteConversation':
-        await this.delete(m.id);
-        return;
-      case 'draft':
-        this.setDraft(m.text);
-        return;
-      case 'selectModel':
-        await this.selectModel(m.model);
-        return;
-      case 'detachCache':
-        await this.detachCache();
-        return;
-      case 'code':
-        await this.code.run(m.action, m.code);
-        return;
-      case 'action':
-        await this.runErrorAction(m.action);
-        return;
-    }
-  }
-
-  private async runErrorAction(action: 'setApiKey' | 'retry' | 'showLog' | 'selectModel'): Promise<void> {
-    if (action === 'retry') await this.regenerate();
-    else if (action === 'setApiKey') await vscode.commands.executeCommand('kimi.setApiKey');
-    else if (action === 'selectModel') await vscode.commands.executeCommand('kimi.selectModel');
-    else this.kimi.log.show(true);
   }
 
   // ---- asking ----
@@ -396,7 +344,8 @@ export class ChatController implements vscode.Disposable {
     return (conversation.cache && conversation.model) || this.kimi.settings().model;
   }
 
-  private async selectModel(model: string): Promise<void> {
+  /** The model picker: the setting, or the conversation's own model when it uses a cache. */
+  async selectModel(model: string): Promise<void> {
     if (this.active.cache) {
       this.active.model = model;
       await this.store.save(this.active, false);
@@ -408,7 +357,8 @@ export class ChatController implements vscode.Disposable {
 
   // ---- drafts ----
 
-  private setDraft(text: string): void {
+  /** Keeps the unsent question (saved shortly after typing stops) and counts its tokens. */
+  setDraft(text: string): void {
     const conversation = this.active;
     if (text) conversation.draft = text;
     else delete conversation.draft;
@@ -470,7 +420,7 @@ export class ChatController implements vscode.Disposable {
     return conversation;
   }
 
-  private async detachCache(): Promise<void> {
+  async detachCache(): Promise<void> {
     delete this.active.cache;
     delete this.active.model;
     await this.store.save(this.active, false);
