@@ -1,7 +1,7 @@
 // Builds every bundle: the extension (Node, CommonJS), undici as its own lazily required file,
 // the chat webview (browser), and the test/bench/tooling entry points (Node, packages external).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
