@@ -58,6 +58,10 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
         : await instruction(arg, vscode.l10n.t('What should Kimi write at the cursor?'), vscode.l10n.t('e.g. a function that parses ISO dates'));
     if (!text) return undefined;
     const ctx = contextOf(editor, range);
+    // Whole lines replaced, or code put in front of a line's text: keep the line break after it.
+    const endWithNewline =
+      (range.end.character === 0 && range.end.line > range.start.line) ||
+      (range.isEmpty && range.start.character === 0 && editor.document.lineAt(range.start.line).text.length > 0);
     const messages = kind === 'edit' ? editMessages(ctx, text) : generateMessages(ctx, text);
     const cancel = new vscode.CancellationTokenSource();
     running.add(cancel);
@@ -67,6 +71,7 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
         editor,
         range,
         messages,
+        endWithNewline,
         title: kind === 'edit' ? vscode.l10n.t('Kimi is editing the selection') : vscode.l10n.t('Kimi is writing at the cursor'),
         cancel: cancel.token,
       });

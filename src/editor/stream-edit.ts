@@ -16,6 +16,11 @@ export interface StreamEditOptions {
   range: vscode.Range;
   messages: ChatMessage[];
   title: string;
+  /**
+   * End the code with a line break (when it replaces whole lines, or goes in at the start of a line
+   * with text): a code block's content has none after its last line.
+   */
+  endWithNewline?: boolean;
   /** Cancels like the notification's Cancel button (tests, Stop). */
   cancel?: vscode.CancellationToken;
 }
@@ -191,6 +196,7 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
             error = e;
           }
           push(extractor.finish());
+          if (o.endWithNewline && inserted && !inserted.endsWith('\n')) push('\n');
           await queue.finish();
           if (error !== undefined) return { outcome: 'error', inserted, answer, error };
           if (cancelled) return { outcome: 'cancelled', inserted, answer };

@@ -94,6 +94,21 @@ describe('editor commands in a real extension host', () => {
     assert.equal(editor.document.getText(), ORIGINAL);
   });
 
+  it('Edit Selection of whole lines keeps the line break after the new code', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(0, 0, 3, 0);
+    const result = await vscode.commands.executeCommand<StreamEditResult>('kimi.editSelection', "echo:```ts\nfunction first() {\n  return 'one';\n}\n```");
+    assert.equal(result.outcome, 'done');
+    assert.equal(editor.document.getText(), ORIGINAL.replace('return 1;', "return 'one';"));
+  });
+
+  it('Generate at Cursor at the start of a line with text keeps that text on its own line', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(4, 0, 4, 0);
+    await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:```ts\n// about second\n```');
+    assert.equal(editor.document.getText(), ORIGINAL.replace('function second', '// about second\nfunction second'));
+  });
+
   it('typing elsewhere while the code streams in corrupts neither text', async () => {
     const editor = await openDoc();
     editor.selection = new vscode.Selection(3, 0, 3, 0);
