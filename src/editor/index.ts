@@ -26,6 +26,15 @@ function contextOf(editor: vscode.TextEditor, range: vscode.Range): EditorContex
   };
 }
 
+/**
+ * The model writes code with the indentation it needs, so a range that starts after only blanks
+ * starts at the line's beginning instead (no doubled indentation).
+ */
+function fromLineStart(doc: vscode.TextDocument, range: vscode.Range): vscode.Range {
+  const before = doc.lineAt(range.start.line).text.slice(0, range.start.character);
+  return before.length > 0 && before.trim() === '' ? new vscode.Range(range.start.with({ character: 0 }), range.end) : range;
+}
+
 async function instruction(arg: unknown, prompt: string, placeHolder: string): Promise<string | undefined> {
   // A string argument skips the input box (keybindings with args, automation, tests).
   if (typeof arg === 'string' && arg.trim()) return arg;
@@ -47,8 +56,8 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor first.'));
       return undefined;
     }
-    const range = kind === 'edit' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(editor.selection.active, editor.selection.active);
-    if (kind === 'edit' && range.isEmpty) {
+    const picked = kind === 'edit' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(editor.selection.active, editor.selection.active);
+    if (kind === 'edit' && picked.isEmpty) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to edit first.'));
       return undefined;
     }
@@ -57,11 +66,13 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
         ? await instruction(arg, vscode.l10n.t('How should Kimi change the selected code?'), vscode.l10n.t('e.g. add error handling'))
         : await instruction(arg, vscode.l10n.t('What should Kimi write at the cursor?'), vscode.l10n.t('e.g. a function that parses ISO dates'));
     if (!text) return undefined;
+    const range = fromLineStart(editor.document, picked);
     const ctx = contextOf(editor, range);
     // Whole lines replaced, or code put in front of a line's text: keep the line break after it.
+    const restOfLine = editor.document.lineAt(range.end.line).text.slice(range.end.character);
     const endWithNewline =
       (range.end.character === 0 && range.end.line > range.start.line) ||
-      (range.isEmpty && range.start.character === 0 && editor.document.lineAt(range.start.line).text.length > 0);
+      (kind === 'generate' && range.start.character === 0 && restOfLine.length > 0);
     const messages = kind === 'edit' ? editMessages(ctx, text) : generateMessages(ctx, text);
     const cancel = new vscode.CancellationTokenSource();
     running.add(cancel);

@@ -109,6 +109,13 @@ describe('editor commands in a real extension host', () => {
     assert.equal(editor.document.getText(), ORIGINAL.replace('function second', '// about second\nfunction second'));
   });
 
+  it('Generate at Cursor on an indented blank line does not double the indentation', async () => {
+    const editor = await openDoc('function a() {\n    \n}\n');
+    editor.selection = new vscode.Selection(1, 4, 1, 4);
+    await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:```ts\n    return 1;\n```');
+    assert.equal(editor.document.getText(), 'function a() {\n    return 1;\n}\n');
+  });
+
   it('typing elsewhere while the code streams in corrupts neither text', async () => {
     const editor = await openDoc();
     editor.selection = new vscode.Selection(3, 0, 3, 0);
