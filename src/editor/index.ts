@@ -1,10 +1,11 @@
 // Editor commands: Explain Selection (answered in the chat panel), Generate at Cursor and Edit
 // Selection (the answer's code streamed straight into the file).
 import * as vscode from 'vscode';
+import { prompts } from '../config/prompts';
 import type { ChatController } from '../chat';
 import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
-import { editMessages, type EditorContext, explainPrompt, generateMessages } from './prompts';
+import { editMessages, type EditorContext, explainPrompt, generateMessages } from './messages';
 import { streamIntoEditor, type StreamEditResult } from './stream-edit';
 
 /** Large selections are cut: the chat question and the API request have size limits. */
@@ -38,7 +39,7 @@ function fromLineStart(doc: vscode.TextDocument, range: vscode.Range): vscode.Ra
 async function instruction(arg: unknown, prompt: string, placeHolder: string): Promise<string | undefined> {
   // A string argument skips the input box (keybindings with args, automation, tests).
   if (typeof arg === 'string' && arg.trim()) return arg;
-  const text = await vscode.window.showInputBox({ prompt, placeHolder, ignoreFocusOut: true });
+  const text = await prompts.input({ prompt, placeHolder, ignoreFocusOut: true });
   return text?.trim() ? text : undefined;
 }
 
@@ -53,12 +54,12 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
   async function insert(kind: 'generate' | 'edit', arg: unknown): Promise<StreamEditResult | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Open a file in an editor first.'));
+      void prompts.info(vscode.l10n.t('Open a file in an editor first.'));
       return undefined;
     }
     const picked = kind === 'edit' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(editor.selection.active, editor.selection.active);
     if (kind === 'edit' && picked.isEmpty) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('Select the code to edit first.'));
+      void prompts.info(vscode.l10n.t('Select the code to edit first.'));
       return undefined;
     }
     const text =
@@ -99,7 +100,7 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       kimi.showError(result.error, vscode.l10n.t('Kimi could not write the code'), retry);
     } else if (result.outcome === 'noCode') {
       const show = vscode.l10n.t('Show Answer');
-      void vscode.window.showInformationMessage(vscode.l10n.t('Kimi answered without a code block, so nothing was inserted.'), show).then(async (choice) => {
+      void prompts.info(vscode.l10n.t('Kimi answered without a code block, so nothing was inserted.'), show).then(async (choice) => {
         if (choice !== show) return;
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.answer });
         await vscode.window.showTextDocument(doc, { preview: true });
@@ -123,7 +124,7 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
       if (!editor || !selected.trim()) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Select the code you want explained first.'));
+        void prompts.info(vscode.l10n.t('Select the code you want explained first.'));
         return undefined;
       }
       const code = selected.length > MAX_SELECTION_CHARS ? selected.slice(0, MAX_SELECTION_CHARS) : selected;

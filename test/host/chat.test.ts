@@ -291,6 +291,22 @@ describe('chat: host side in a real extension host', () => {
     const tagged = chatRequests(server).at(-1)!.body as { messages: unknown[] };
     assert.deepEqual(tagged.messages[0], { role: 'cache', content: 'tag=team-docs' });
 
+    // From the palette (no tree node): a quick pick of tags and caches.
+    const picks: string[] = [];
+    await withPrompts(
+      api,
+      {
+        pick: async <T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>) => {
+          const list = [...(await items)];
+          picks.push(...list.map((i) => i.label));
+          return list.find((i) => i.label.includes('team-docs'));
+        },
+      },
+      () => vscode.commands.executeCommand('kimi.caches.chatWith'),
+    );
+    assert.ok(picks.some((l) => l.includes('docs')) && picks.some((l) => l.includes('team-docs')), JSON.stringify(picks));
+    assert.deepEqual(controller.conversation.cache, { kind: 'tag', id: 'team-docs', label: 'team-docs' });
+
     await controller.handleMessage({ type: 'detachCache' });
     await controller.send('echo:plain');
     const plain = chatRequests(server).at(-1)!.body as { messages: Array<{ role: string }> };

@@ -11,7 +11,7 @@ import { answerFor, type MockServer } from '../server';
 /** Faults apply to chat requests only (the status bar and the cache tree make requests too). */
 const CHAT = '/v1/chat/completions';
 import { chatApi, editorApi, sleep } from './chat-support';
-import { connectToTestServer, disconnect, kimiApi, setUserSetting, waitFor } from './shell-support';
+import { connectToTestServer, disconnect, kimiApi, scripted, setUserSetting, waitFor, withPrompts } from './shell-support';
 
 const ORIGINAL = ['function first() {', '  return 1;', '}', '', 'function second() {', '  return 2;', '}', ''].join('\n');
 
@@ -173,11 +173,30 @@ describe('editor commands in a real extension host', () => {
     assert.equal(editor.document.getText(), ORIGINAL);
   });
 
-  it('inserts nothing when the answer has no code block', async () => {
+  it('inserts nothing when the answer has no code block, and says so', async () => {
     const editor = await openDoc();
     editor.selection = new vscode.Selection(3, 0, 3, 0);
-    const result = await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:I would rather not write code today.');
+    const { prompts, shown } = scripted([]);
+    const result = await withPrompts(api, prompts, () =>
+      vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:I would rather not write code today.'),
+    );
     assert.equal(result.outcome, 'noCode');
     assert.equal(editor.document.getText(), ORIGINAL);
+    assert.ok(shown.info.some((m) => /without a code block/.test(m)), JSON.stringify(shown.info));
+  });
+
+  it('asks for the instruction in an input box when none is given; Escape there does nothing', async () => {
+    const editor = await openDoc();
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const asked = scripted(['echo:```ts\nconst asked = true;\n```']);
+    const result = await withPrompts(api, asked.prompts, () => vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor'));
+    assert.equal(result.outcome, 'done');
+    assert.equal(asked.shown.inputs.length, 1);
+    assert.ok(editor.document.getText().includes('}\nconst asked = true;\nfunction second'));
+    const before = server.requests.length;
+    const escaped = scripted([undefined]);
+    const none = await withPrompts(api, escaped.prompts, () => vscode.commands.executeCommand('kimi.editSelection'));
+    assert.equal(none, undefined);
+    assert.equal(server.requests.length, before, 'nothing was sent');
   });
 });
