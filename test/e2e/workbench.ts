@@ -172,15 +172,27 @@ function makeWorkbench(page: Page, browser: Browser, mock: MockServer, server: V
     async runCommand(title) {
       await retry(`palette command "${title}"`, 3, async () => {
         await page.keyboard.press('Escape');
+        // Keys typed while a webview (the chat) has focus stay in its iframe: hand focus back to the
+        // workbench first. Only then: blurring an editor would drop its editorHasSelection context.
+        await page.evaluate(() => {
+          const active = document.activeElement;
+          if (active instanceof HTMLIFrameElement) active.blur();
+        });
         await page.keyboard.press('F1');
         await quickInputBox.waitFor({ timeout: 10_000 });
-        await quickInputBox.fill(`>${title}`);
-        const row = page
-          .locator('.quick-input-widget .monaco-list-row')
-          .filter({ hasText: title })
-          .first();
-        await row.waitFor({ timeout: 10_000 });
-        await row.click();
+        const query = `>${title}`;
+        await quickInputBox.fill(query);
+        // Wait until the filtered list has settled with our command focused, then accept it with
+        // Enter (a click can land on a row the list is still re-rendering).
+        const focused = page.locator('.quick-input-widget .monaco-list-row.focused').filter({ hasText: title });
+        await focused.first().waitFor({ timeout: 10_000 });
+        await quickInputBox.press('Enter');
+        // Done once the palette is gone or shows the command's own input (a prompt, a picker).
+        const deadline = Date.now() + 5_000;
+        while ((await quickInputBox.isVisible()) && (await quickInputBox.inputValue()) === query) {
+          if (Date.now() > deadline) throw new Error('the palette did not run the command');
+          await page.waitForTimeout(100);
+        }
       });
     },
 
@@ -205,9 +217,15 @@ function makeWorkbench(page: Page, browser: Browser, mock: MockServer, server: V
         const row = wb.treeRow(rowText);
         await row.waitFor({ timeout: 15_000 });
         await row.click({ button: 'right' });
-        const entry = page.locator('.monaco-menu .action-item').filter({ hasText: item }).first();
+        const menu = page.locator('.context-view .monaco-menu').first();
+        const entry = menu.locator('.action-item').filter({ hasText: item }).first();
         await entry.waitFor({ timeout: 5_000 });
+        // A click right after the menu opens can be swallowed (the menu ignores the mouse-up that
+        // follows its opening): hover first, and count the gesture done only once the menu closes.
+        await page.waitForTimeout(150);
+        await entry.hover();
         await entry.click();
+        await menu.waitFor({ state: 'hidden', timeout: 3_000 });
       });
     },
 
