@@ -16,8 +16,26 @@ export interface StreamRendererOptions {
   onRender?(): void;
 }
 
+/** Finished blocks per chunk: enough to keep the root's children few, small enough to skip well. */
+const CHUNK_BLOCKS = 16;
+
+/**
+ * A container for finished blocks. Browsers re-lay out a parent by walking all its children, so
+ * a flat list of a thousand blocks makes every frame slower as the answer grows; in contained
+ * chunks (content-visibility: auto also skips the ones out of view) the cost stays flat.
+ */
+function newChunk(): HTMLElement {
+  const chunk = document.createElement('div');
+  chunk.className = 'md-chunk';
+  chunk.style.contentVisibility = 'auto';
+  chunk.style.containIntrinsicSize = 'auto 600px';
+  return chunk;
+}
+
 export function createStreamRenderer(root: HTMLElement, options: StreamRendererOptions = {}): StreamRenderer {
   const links: LinkMap = newLinkMap();
+  let chunk: HTMLElement | undefined;
+  let chunkBlocks = 0;
   let text = ''; // the part not yet rendered for good: the open block and what follows it
   let heldCR = false; // a delta ended in "\r": wait to see whether "\n" follows
   let openNodes: ChildNode[] = [];
@@ -31,6 +49,17 @@ export function createStreamRenderer(root: HTMLElement, options: StreamRendererO
     return nodes;
   }
 
+  function commit(fragment: DocumentFragment): void {
+    options.decorate?.(fragment);
+    if (!chunk || chunkBlocks >= CHUNK_BLOCKS) {
+      chunk = newChunk();
+      chunkBlocks = 0;
+      root.append(chunk);
+    }
+    chunkBlocks += fragment.children.length;
+    chunk.append(fragment);
+  }
+
   function render(final: boolean): void {
     frame = 0;
     const tokens = lexBlocks(text, links);
@@ -41,7 +70,7 @@ export function createStreamRenderer(root: HTMLElement, options: StreamRendererO
     openNodes = [];
     if (done.length && text.startsWith(done.map((t) => t.raw).join(''))) {
       collectLinks(done, links);
-      insert(renderBlocks(done, links));
+      commit(renderBlocks(done, links));
       text = text.slice(consumed);
       if (open < tokens.length) openNodes = insert(renderBlocks(tokens.slice(open), links));
     } else if (tokens.length) {
