@@ -114,6 +114,11 @@ describe('webview: chat panel (headless Chromium)', function () {
     const models = await page.locator('#model-picker vscode-option').allTextContents();
     assert.deepEqual(models.map((s) => s.trim()), ['kimi-k2', 'moonshot-v1-8k']);
     assert.equal(await page.locator('#transcript').getAttribute('role'), 'log');
+    // Filling the pickers from the state must not look like the user picking something.
+    await send(page, state({ model: 'moonshot-v1-8k' }));
+    await page.waitForTimeout(200);
+    assert.equal(await page.locator('#model-picker').evaluate((el) => (el as HTMLElement & { value: string }).value), 'moonshot-v1-8k');
+    assert.deepEqual(await posted(page), [{ type: 'ready' }]);
     // The codicon font comes from the bundle (the CSP allows fonts from the view's origin only).
     await page.waitForFunction(() => document.fonts.check('16px codicon'));
     assert.ok(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('codicon') && f.status === 'loaded')));
