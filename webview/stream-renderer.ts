@@ -37,6 +37,7 @@ export function createStreamRenderer(root: HTMLElement, options: StreamRendererO
   let chunk: HTMLElement | undefined;
   let chunkBlocks = 0;
   let text = ''; // the part not yet rendered for good: the open block and what follows it
+  let source = ''; // the whole answer so far
   let heldCR = false; // a delta ended in "\r": wait to see whether "\n" follows
   let openNodes: ChildNode[] = [];
   let frame = 0;
@@ -86,15 +87,29 @@ export function createStreamRenderer(root: HTMLElement, options: StreamRendererO
       if (heldCR) delta = '\r' + delta;
       heldCR = delta.endsWith('\r');
       if (heldCR) delta = delta.slice(0, -1);
-      text += delta.replace(/\r\n?/g, '\n');
+      delta = delta.replace(/\r\n?/g, '\n');
+      text += delta;
+      source += delta;
       if (!frame) frame = requestAnimationFrame(() => render(false));
     },
     finish(): void {
       if (finished) return;
       finished = true;
       if (frame) cancelAnimationFrame(frame);
-      if (heldCR) text += '\n';
+      if (heldCR) {
+        text += '\n';
+        source += '\n';
+      }
       render(true);
+      // A reference definition ([id]: url) may come after the blocks that use it, which were
+      // rendered before it arrived: once, at the end, render the whole answer again.
+      if (Object.keys(links).length) {
+        root.replaceChildren();
+        chunk = undefined;
+        const all = newLinkMap();
+        commit(renderBlocks(lexBlocks(source, all), all));
+        options.onRender?.();
+      }
     },
   };
 }

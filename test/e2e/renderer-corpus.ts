@@ -123,6 +123,7 @@ Reference [link][docs] and an autolink <https://example.org>.
 
 Trailing text with \\*escaped\\* stars and &amp; entities &copy;.
 `,
+  forwardReference: 'See [the docs][docs] and [Kimi].\n\nMore text.\n\n[docs]: https://example.com/docs "Docs"\n[kimi]: https://kimi.ai\n',
   windows: 'Line one\r\nLine two\r\n\r\n```js\r\nlet x = 1;\r\n```\r\n\r\n- a\r\n- b\r\n',
   unfinished: 'A paragraph\n\n```js\nconst open = "fence never closed";\n',
 };

@@ -85,7 +85,9 @@ function streamInPage([doc, seed]: [string, number]): StreamResult {
     }
   }
   renderer.finish();
-  checkFrame();
+  // With reference definitions, finish renders the whole answer once more (they may be used before
+  // they are defined); otherwise finishing must leave the finished blocks alone too.
+  if (!/^ {0,3}\[[^\]]+\]:/m.test(doc)) checkFrame();
   w.__flushFrames(); // a frame after finish must change nothing
   for (const chunk of root.querySelectorAll(':scope > .md-chunk')) chunk.replaceWith(...chunk.childNodes);
   const streamed = root.innerHTML;
