@@ -346,6 +346,9 @@ export class ChatController implements vscode.Disposable {
 
   /** The model picker: the setting, or the conversation's own model when it uses a cache. */
   async selectModel(model: string): Promise<void> {
+    // The picker may report the model it already shows: writing it would still change settings.
+    if (model === this.modelFor(this.active)) return;
+    this.kimi.log.debug(`Chat model picker: ${model}.`);
     if (this.active.cache) {
       this.active.model = model;
       await this.store.save(this.active, false);
