@@ -127,7 +127,10 @@ describe('webview: chat panel (headless Chromium)', function () {
   it('Enter sends, Shift+Enter adds a line, and the box empties', async () => {
     await clearPosted(page);
     const box = page.locator('#prompt');
-    await box.click();
+    // The host asks for focus (e.g. after Explain Selection): typing then goes to the question box.
+    await page.locator('#transcript').focus();
+    await send(page, { type: 'focusInput' });
+    await page.waitForFunction(() => document.activeElement?.id === 'prompt');
     await page.keyboard.type('first line');
     await page.keyboard.press('Shift+Enter');
     await page.keyboard.type('second line');
