@@ -2,22 +2,18 @@
 // it behind this file means a move to @vscode-elements/elements changes one file (plus tag names).
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDropdown,
   vsCodeOption,
-  vsCodeProgressRing,
   vsCodeTextField,
 } from '@vscode/webview-ui-toolkit';
 
-/** Registers the custom elements the panel uses: vscode-button, -dropdown, -option, -text-field, -badge, -progress-ring. */
+/** Registers the custom elements the panel uses: vscode-button, -dropdown, -option, -text-field. */
 export function registerToolkit(): void {
   provideVSCodeDesignSystem().register(
     vsCodeButton(),
     vsCodeDropdown(),
     vsCodeOption(),
     vsCodeTextField(),
-    vsCodeBadge(),
-    vsCodeProgressRing(),
   );
 }
