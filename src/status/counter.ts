@@ -114,6 +114,14 @@ export class TokenCounter {
     this.timer = this.clock.setTimeout(() => this.start(), this.debounceMs);
   }
 
+  /**
+   * The display now shows something else (e.g. another document was shown meanwhile): the next update
+   * reports its result even when it equals the last one reported, from the cache when it is known.
+   */
+  forgetShown(): void {
+    this.shownKey = undefined;
+  }
+
   /** Forget the shown result (e.g. after the key changed) so the next update counts again. */
   invalidate(): void {
     this.cancel();

@@ -17,13 +17,23 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
   item.name = t('Kimi Token Count');
   const contextLengths = new Map<string, Promise<number | undefined>>();
   let what = '';
+  // The document the item speaks about. Another document (or none) must not inherit its count: the
+  // item would show a stale number, labelled as this document's, until the new count arrives.
+  let countedDocument: string | undefined;
+  let generation = 0;
 
   const counter = new TokenCounter(
     async (text, model, signal) => (await kimi.requireClientQuietly()).countTokens(model, [{ role: 'user', content: text }], { signal }),
-    (result) => void show(result),
+    (result) => void show(result, generation),
   );
 
-  async function show(result: CountResult): Promise<void> {
+  /** Forgets which document is shown; a result still on its way for it is then dropped. */
+  function dropShown(): void {
+    countedDocument = undefined;
+    generation++;
+  }
+
+  async function show(result: CountResult, shownGeneration: number): Promise<void> {
     if (result.kind === 'failed') {
       const d = kimi.describeError(result.error);
       item.text = '$(symbol-numeric) $(warning)';
@@ -34,6 +44,7 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
     let length = contextLengths.get(result.model);
     if (!length) contextLengths.set(result.model, (length = kimi.contextLength(result.model)));
     const window = await length;
+    if (shownGeneration !== generation) return;
     item.text = statusText(result.tokens, window, result.kind === 'estimated', t);
     item.tooltip =
       result.kind === 'estimated'
@@ -45,10 +56,25 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
   async function recount(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor || !countable(editor.document)) {
+      dropShown();
       item.hide();
       return;
     }
-    if (!(await kimi.hasApiKey())) {
+    const document = editor.document.uri.toString();
+    if (document !== countedDocument) {
+      // Set before any await, so the previous document's count is never on show for this one.
+      dropShown();
+      counter.forgetShown();
+      countedDocument = document;
+      item.text = '$(symbol-numeric) …';
+      item.tooltip = t('Counting the tokens of {0}…', sourceOf(editor).what);
+      item.command = 'kimi.selectModel';
+    }
+    const hasKey = await kimi.hasApiKey();
+    // A later event has taken over (another editor became active meanwhile).
+    if (editor !== vscode.window.activeTextEditor) return;
+    if (!hasKey) {
+      generation++;
       counter.invalidate();
       item.text = t('$(key) Kimi: Set API Key');
       item.tooltip = t('Set a Moonshot API key to see token counts.');

@@ -30,6 +30,8 @@ describe('shell: status-bar token count', () => {
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     const want = `$(symbol-numeric) ${expected(text)} tokens · <1% of 256K`;
     await waitFor(() => api.status.item.text === want, `status text "${want}" (is "${api.status.item.text}")`);
+    // Counted here, not a number left over from an earlier document that happens to be the same.
+    assert.ok(countRequests().some((r) => (r.body as { messages: { content: string }[] }).messages[0]?.content === text), 'the document was sent for counting');
     assert.match(String(api.status.item.tooltip), /whole document.*kimi-k2\.5/);
     assert.equal(api.status.item.command, 'kimi.selectModel');
   });

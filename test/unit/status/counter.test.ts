@@ -110,6 +110,22 @@ describe('TokenCounter', () => {
     assert.equal(counter.stats.repeatedRequests, 0);
   });
 
+  it('reports a known text again after forgetShown, from its cache and without a request', async () => {
+    const { clock, calls, results, counter } = setup();
+    counter.update(src('abc'), 'm');
+    clock.advance(500);
+    calls[0].resolve(3);
+    await flush();
+    // Another document was shown and left before its count arrived: the display needs "abc" again.
+    counter.forgetShown();
+    counter.update(src('abc'), 'm');
+    assert.deepEqual(results.at(-1), { kind: 'counted', tokens: 3, model: 'm', cached: true, latencyMs: 0 });
+    assert.equal(results.length, 2);
+    clock.advance(1000);
+    assert.equal(calls.length, 1);
+    assert.equal(counter.stats.repeatedRequests, 0);
+  });
+
   it('estimates huge texts locally without reading them', () => {
     const { calls, results, counter } = setup({ maxChars: 1000 });
     counter.update({ length: 4000, text: () => assert.fail('text of a huge document was read') }, 'm');
