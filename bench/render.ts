@@ -10,21 +10,10 @@
 import type { CDPSession, Page } from 'playwright-core';
 import { estimateTextTokens, splitDeltas } from '../test/server/answers';
 import { bundle, launchChromium, openWebviewPage } from '../test/e2e/webview-page';
+import { seeded } from '../test/support/random';
+import { numberArg as arg } from './args';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? Number(process.argv[i + 1]) : fallback;
-}
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ('the renderer streams answer token block cache context model request function value result ' +
   'error stream editor selection markdown code list table paragraph highlight sanitize frame delta user ' +

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KimiClient } from '../src/kimi';
+import { seeded } from '../test/support/random';
+import { arg } from './args';
 
 type Consumer = 'a' | 'b' | 'c' | 'd';
 const CONSUMERS: Consumer[] = ['a', 'b', 'c', 'd'];
@@ -34,20 +36,7 @@ interface ChildResult {
   wallWarmMs: number;
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['the ', 'stream ', 'Kimi ', 'function ', '{ x: 1 } ', '\n', '你好', '世界', '上下文缓存', '模型', '😀', '🚀 ', '👩‍💻', 'é', 'ü ', '"quoted" ', '\\ '];
 

@@ -2,6 +2,7 @@
 // or in random small pieces (inside UTF-8 characters and inside "data:"), with backpressure, and
 // giving up as soon as the client has gone.
 import type { ServerResponse } from 'node:http';
+import { seeded } from '../support/random';
 
 export type Pieces = 'bytes' | 'random';
 
@@ -41,16 +42,6 @@ function drained(res: ServerResponse): Promise<void> {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 // A small deterministic generator so a failing fragment test can be replayed exactly.
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let writes = 0;
 
