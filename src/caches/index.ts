@@ -18,18 +18,6 @@ export function registerCaches(context: vscode.ExtensionContext, kimi: KimiServi
   registerCacheCommands(context, kimi, tree);
 
   // Another key or endpoint means other caches; a model or temperature change does not.
-  let account = accountOf(kimi);
-  context.subscriptions.push(
-    kimi.onDidChange(async () => {
-      const next = accountOf(kimi);
-      if ((await next) !== (await account)) tree.reset();
-      account = next;
-    }),
-  );
+  context.subscriptions.push(kimi.onDidChangeAccount(() => tree.reset()));
   return { tree, view };
-}
-
-async function accountOf(kimi: KimiService): Promise<string> {
-  const c = kimi.connection();
-  return `${(await kimi.apiKey())?.key ?? ''}\n${c.baseUrl}\n${c.proxy ?? ''}`;
 }

@@ -78,7 +78,9 @@ export class ChatController implements vscode.Disposable {
       this.posted,
       this.code,
       this.draftTokens,
-      kimi.onDidChange(() => void this.settingsChanged()),
+      kimi.onDidChange(() => void this.postState()),
+      // Only another key or endpoint changes the model list: no request for other settings.
+      kimi.onDidChangeAccount(() => this.views.size > 0 && void this.refreshModels()),
     );
   }
 
@@ -145,32 +147,15 @@ export class ChatController implements vscode.Disposable {
     });
   }
 
-  /** Which key and endpoint the model list came from (it changes only with them). */
-  private modelsSource: string | undefined;
-
-  private async modelsSourceNow(): Promise<string> {
-    const key = await this.kimi.apiKey();
-    const c = this.kimi.connection();
-    return `${key?.key ?? ''}\n${c.baseUrl}\n${c.proxy ?? ''}`;
-  }
-
-  private async settingsChanged(): Promise<void> {
-    await this.postState();
-    // Other settings (model, max tokens, …) do not change the list: no request for those.
-    if (this.views.size > 0 && (await this.modelsSourceNow()) !== this.modelsSource) await this.refreshModels();
-  }
-
   /** Fetches the live model list for the picker (when there is a key). */
   async refreshModels(): Promise<void> {
     try {
       // listModels would prompt for a key; without one the picker keeps the configured model only.
       if (!(await this.kimi.client())) return;
-      this.modelsSource = await this.modelsSourceNow();
       const list = await this.kimi.listModels();
       this.models = list.map((m) => (typeof m.context_length === 'number' ? { id: m.id, contextLength: m.context_length } : { id: m.id }));
       if (this.active) this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
     } catch (e) {
-      this.modelsSource = undefined;
       this.kimi.log.warn(`Could not list models for the chat: ${this.kimi.describeError(e).message}`);
     }
   }

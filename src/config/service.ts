@@ -14,7 +14,11 @@ export class KimiService implements vscode.Disposable {
   readonly keys: ApiKeyStore;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange: vscode.Event<void> = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly accountChanged = new vscode.EventEmitter<void>();
+  /** The key, endpoint or proxy changed: caches, models and counts may differ. Not for model or temperature. */
+  readonly onDidChangeAccount: vscode.Event<void> = this.accountChanged.event;
+  private account: Promise<string> | undefined;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.accountChanged];
   private current: { fingerprint: string; client: KimiClient } | undefined;
   private models: { at: number; fingerprint: string; list: Promise<Model[]> } | undefined;
   private keyPromise: Promise<ApiKey | undefined> | undefined;
@@ -41,6 +45,7 @@ export class KimiService implements vscode.Disposable {
   async init(): Promise<void> {
     await this.migratePlainKey();
     await this.updateContextKey();
+    this.account = this.accountNow();
   }
 
   async hasApiKey(): Promise<boolean> {
@@ -176,6 +181,14 @@ export class KimiService implements vscode.Disposable {
     this.log.debug(`Kimi configuration reloaded: ${why}.`);
     void this.updateContextKey();
     this.changed.fire();
+    const before = this.account;
+    this.account = this.accountNow();
+    void Promise.all([before, this.account]).then(([a, b]) => a !== b && this.accountChanged.fire());
+  }
+
+  private async accountNow(): Promise<string> {
+    const c = this.connection();
+    return `${(await this.apiKey())?.key ?? ''}\n${c.baseUrl}\n${c.proxy ?? ''}`;
   }
 
   private async updateContextKey(): Promise<void> {

@@ -94,7 +94,9 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
     vscode.window.onDidChangeActiveTextEditor(() => void recount()),
     vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && void recount()),
     vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0 && void recount()),
-    kimi.onDidChange(() => {
+    // A model change needs no invalidation (counts are cached per model); another account does.
+    kimi.onDidChange(() => void recount()),
+    kimi.onDidChangeAccount(() => {
       contextLengths.clear();
       counter.invalidate();
       void recount();

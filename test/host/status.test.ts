@@ -57,6 +57,18 @@ describe('shell: status-bar token count', () => {
     assert.equal(countRequests().length, before);
   });
 
+  it('counts nothing again when a setting that does not change the count changes', async () => {
+    await waitFor(() => api.status.item.text.startsWith(`$(symbol-numeric) ${expected('quick brown fox')} tokens`), 'the selection count');
+    const before = countRequests().length;
+    await vscode.workspace.getConfiguration('kimi').update('temperature', 0.5, vscode.ConfigurationTarget.Global);
+    try {
+      await new Promise((r) => setTimeout(r, 900));
+      assert.equal(countRequests().length, before);
+    } finally {
+      await vscode.workspace.getConfiguration('kimi').update('temperature', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('follows the model setting', async () => {
     await vscode.workspace.getConfiguration('kimi').update('model', 'moonshot-v1-8k', vscode.ConfigurationTarget.Global);
     try {
