@@ -2,6 +2,7 @@
 // Send/Stop button, the model picker, and the draft's token count from the host.
 import type { ModelOption } from '../src/chat/protocol';
 import { h, icon } from './dom';
+import { ui } from './toolkit';
 
 export interface ComposerEvents {
   send(text: string): void;
@@ -32,9 +33,9 @@ export class Composer {
     });
     this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.input.addEventListener('input', () => this.onInput());
-    this.button = h('vscode-button', { id: 'send', class: 'send', 'aria-label': 'Send' });
+    this.button = h(ui.button, { id: 'send', class: 'send', 'aria-label': 'Send' });
     this.button.addEventListener('click', () => (this.streaming ? this.events.stop() : this.submit()));
-    this.models = h('vscode-dropdown', { id: 'model-picker', class: 'model-picker', 'aria-label': 'Model' }) as Field;
+    this.models = h(ui.dropdown, { id: 'model-picker', class: 'model-picker', 'aria-label': 'Model' }) as Field;
     this.models.addEventListener('change', () => {
       if (this.models.value && this.models.value !== this.model) {
         this.model = this.models.value;
@@ -42,7 +43,7 @@ export class Composer {
       }
     });
     this.tokens = h('span', { class: 'draft-tokens', 'aria-live': 'polite' });
-    const cancelEdit = h('vscode-button', { appearance: 'icon', 'aria-label': 'Cancel editing', title: 'Cancel editing' }, icon('close'));
+    const cancelEdit = h(ui.button, { appearance: 'icon', 'aria-label': 'Cancel editing', title: 'Cancel editing' }, icon('close'));
     cancelEdit.addEventListener('click', () => this.cancelEdit());
     this.editBanner = h('div', { class: 'edit-banner', hidden: true }, icon('edit'), h('span', {}, 'Editing your last question: Enter resends it'), cancelEdit);
     this.el = h('footer', { class: 'composer' },
@@ -69,7 +70,7 @@ export class Composer {
     this.model = current;
     const list = models.some((m) => m.id === current) || !current ? models : [{ id: current }, ...models];
     this.models.replaceChildren(...list.map((m) => {
-      const option = h('vscode-option', { value: m.id }, m.id);
+      const option = h(ui.option, { value: m.id }, m.id);
       if (m.id === current) option.setAttribute('selected', '');
       return option;
     }));

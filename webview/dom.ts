@@ -1,4 +1,6 @@
 // A tiny element builder: h('button', { class: 'x', 'aria-label': 'Copy' }, child…).
+import { ui } from './toolkit';
+
 export type Child = Node | string | null | undefined | false;
 
 export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, string | boolean | undefined>, ...children: Child[]): HTMLElementTagNameMap[K];
@@ -20,7 +22,7 @@ export function icon(name: string): HTMLElement {
 
 /** A toolkit icon button with an accessible label and tooltip. */
 export function iconButton(name: string, label: string, onClick: () => void): HTMLElement {
-  const button = h('vscode-button', { appearance: 'icon', 'aria-label': label, title: label }, icon(name));
+  const button = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label }, icon(name));
   button.addEventListener('click', onClick);
   return button;
 }

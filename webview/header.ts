@@ -2,6 +2,7 @@
 // and the attached context cache as a chip with a detach button.
 import type { CacheRef, ConversationSummary } from '../src/chat/protocol';
 import { h, icon, iconButton } from './dom';
+import { ui } from './toolkit';
 
 export interface HeaderEvents {
   switchTo(id: string): void;
@@ -22,7 +23,7 @@ export class Header {
   private current?: ConversationSummary;
 
   constructor(private readonly events: HeaderEvents) {
-    this.picker = h('vscode-dropdown', { id: 'conversation-picker', class: 'conversation-picker', 'aria-label': 'Conversation' }) as Field;
+    this.picker = h(ui.dropdown, { id: 'conversation-picker', class: 'conversation-picker', 'aria-label': 'Conversation' }) as Field;
     this.picker.addEventListener('change', () => {
       if (this.picker.value && this.picker.value !== this.current?.id) this.events.switchTo(this.picker.value);
     });
@@ -41,7 +42,7 @@ export class Header {
     this.current = current;
     const list = conversations.some((c) => c.id === current.id) ? conversations : [current, ...conversations];
     this.picker.replaceChildren(...list.map((c) => {
-      const option = h('vscode-option', { value: c.id }, c.title);
+      const option = h(ui.option, { value: c.id }, c.title);
       if (c.id === current.id) option.setAttribute('selected', '');
       return option;
     }));
@@ -66,7 +67,7 @@ export class Header {
   private startRename(): void {
     const current = this.current;
     if (!current) return;
-    const field = h('vscode-text-field', { class: 'rename-field', 'aria-label': 'Conversation title', value: current.title }) as Field;
+    const field = h(ui.textField, { class: 'rename-field', 'aria-label': 'Conversation title', value: current.title }) as Field;
     let done = false;
     const finish = (save: boolean) => {
       if (done) return;
@@ -90,8 +91,8 @@ export class Header {
   private askDelete(): void {
     const current = this.current;
     if (!current) return;
-    const yes = h('vscode-button', { class: 'confirm-delete' }, 'Delete');
-    const no = h('vscode-button', { appearance: 'secondary' }, 'Cancel');
+    const yes = h(ui.button, { class: 'confirm-delete' }, 'Delete');
+    const no = h(ui.button, { appearance: 'secondary' }, 'Cancel');
     yes.addEventListener('click', () => {
       this.confirm.hidden = true;
       this.events.remove(current.id);

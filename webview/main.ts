@@ -7,7 +7,7 @@ import { codeActionOf } from './code-blocks';
 import { Composer } from './composer';
 import { h } from './dom';
 import { Header } from './header';
-import { registerToolkit } from './toolkit';
+import { registerToolkit, ui } from './toolkit';
 import { Transcript } from './transcript';
 import { loadViewState, onHostMessage, post, saveViewState, type ViewState } from './vscode-api';
 
@@ -49,7 +49,7 @@ const transcript = new Transcript({
 });
 
 const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, 'Kimi needs an API key from platform.moonshot.ai.'));
-const setKey = h('vscode-button', {}, 'Set API Key');
+const setKey = h(ui.button, {}, 'Set API Key');
 setKey.addEventListener('click', () => post({ type: 'action', action: 'setApiKey' }));
 noKey.append(setKey);
 

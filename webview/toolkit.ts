@@ -1,5 +1,5 @@
 // The ONLY module that imports @vscode/webview-ui-toolkit. The toolkit is deprecated upstream; keeping
-// it behind this file means a move to @vscode-elements/elements changes one file (plus tag names).
+// it behind this file means a move to @vscode-elements/elements changes this one file.
 import {
   provideVSCodeDesignSystem,
   vsCodeButton,
@@ -17,3 +17,11 @@ export function registerToolkit(): void {
     vsCodeTextField(),
   );
 }
+
+/** The element names the panel builds with; the rest of the webview never spells a toolkit tag. */
+export const ui = {
+  button: 'vscode-button',
+  dropdown: 'vscode-dropdown',
+  option: 'vscode-option',
+  textField: 'vscode-text-field',
+} as const;

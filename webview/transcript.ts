@@ -5,6 +5,7 @@ import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
+import { ui } from './toolkit';
 
 const ACTION_LABELS: Record<ErrorAction, string> = {
   setApiKey: 'Set API Key',
@@ -138,7 +139,7 @@ export class Transcript {
     }
     if (turn.status === 'error' && turn.error) {
       const buttons = turn.error.actions.map((action) => {
-        const b = h('vscode-button', { appearance: 'secondary', 'data-action': action }, ACTION_LABELS[action]);
+        const b = h(ui.button, { appearance: 'secondary', 'data-action': action }, ACTION_LABELS[action]);
         b.addEventListener('click', () => this.events.action(action));
         return b;
       });
@@ -180,7 +181,7 @@ function decorated(fragment: DocumentFragment): DocumentFragment {
 }
 
 function actionButton(iconName: string, text: string, label: string, onClick: () => void): HTMLElement {
-  const b = h('vscode-button', { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
+  const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
   b.addEventListener('click', onClick);
   return b;
 }
