@@ -9,6 +9,10 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 
 // undici stays out of dist/extension.js so activation never parses it; the client imports it on
 // its first request, and this plugin points that import at dist/undici.js.
+// In the Node bundles, import() of a CommonJS file would go through the ESM loader, which scans all of
+// dist/undici.js for exports (tens of ms); as require() it is loaded directly, still on first use.
+const lazyRequire = { 'dynamic-import': false };
+
 const shippedUndici = (path) => ({
   name: 'shipped-undici',
   setup(build) {
@@ -25,6 +29,7 @@ const builds = [
     format: 'cjs',
     external: ['vscode'],
     plugins: [shippedUndici('./undici.js')],
+    supported: lazyRequire,
   },
   { ...common, entryPoints: { undici: 'undici' }, outdir: 'dist', platform: 'node', format: 'cjs' },
   {
@@ -57,6 +62,7 @@ const builds = [
     format: 'cjs',
     packages: 'external',
     plugins: [shippedUndici('../undici.js')],
+    supported: lazyRequire,
   },
 ];
 
