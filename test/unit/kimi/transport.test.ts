@@ -79,7 +79,8 @@ describe('KimiClient transport', function () {
     assert.ok(w.connections.length <= 3, `${w.connections.length} connections for 7 streams`);
   });
 
-  it('abort during a stream closes the socket', async () => {
+  /** A server that streams chunks until the client hangs up; resolves when the socket closes. */
+  async function endlessStream(): Promise<{ url: string; socketClosed: Promise<void> }> {
     let closed!: () => void;
     const socketClosed = new Promise<void>((r) => (closed = r));
     w = await watchedServer((req, res) => {
@@ -92,7 +93,12 @@ describe('KimiClient transport', function () {
         closed();
       });
     });
-    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: w.url });
+    return { url: w.url, socketClosed };
+  }
+
+  it('abort during a stream closes the socket', async () => {
+    const { url, socketClosed } = await endlessStream();
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: url });
     const controller = new AbortController();
     let n = 0;
     await assert.rejects(
@@ -108,19 +114,8 @@ describe('KimiClient transport', function () {
   });
 
   it('a consumer that stops reading early (break) also closes the socket', async () => {
-    let closed!: () => void;
-    const socketClosed = new Promise<void>((r) => (closed = r));
-    w = await watchedServer((req, res) => {
-      req.resume();
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'm', choices: [{ index: 0, delta: { content: 'tick ' }, finish_reason: null }] });
-      const timer = setInterval(() => res.write(`data: ${chunk}\n\n`), 20);
-      res.socket!.on('close', () => {
-        clearInterval(timer);
-        closed();
-      });
-    });
-    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: w.url });
+    const { url, socketClosed } = await endlessStream();
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: url });
     let n = 0;
     for await (const _ of client.streamGenerate('m', [{ role: 'user', content: 'x' }])) if (++n === 2) break;
     await socketClosed;
