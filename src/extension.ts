@@ -8,6 +8,7 @@ import { registerChat } from './chat';
 import { registerConfigCommands } from './config/commands';
 import { prompts } from './config/prompts';
 import { KimiService } from './config/service';
+import { regionUrls } from './config/settings';
 import { registerEditor } from './editor';
 import { registerStatus } from './status';
 
@@ -52,6 +53,7 @@ function makeApi(
     status: { item: status.item, counter: status.counter },
     chat,
     prompts,
+    regionUrls,
     timing,
     httpStackLoaded,
   };

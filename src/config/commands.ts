@@ -1,13 +1,12 @@
 // Commands about the key and settings: Set/Clear API Key, Select Model, Show Log.
 import * as vscode from 'vscode';
 import { InvokeAuthorizationError } from '../kimi';
-import { BASE_URLS } from '../kimi/types';
 import type { Model } from '../kimi/types';
 import { formatContext } from '../status/format';
 import { isAbort } from './errors';
 import { prompts } from './prompts';
 import type { KimiService } from './service';
-import { ConnectionSettings, Region } from './settings';
+import { ConnectionSettings, Region, regionUrls } from './settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
@@ -46,7 +45,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
 
   if (verdict === 'refused' && !connection.customBaseUrl) {
     const other: Region = connection.region === 'china' ? 'international' : 'china';
-    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: BASE_URLS[other] };
+    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrls[other] };
     const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
       verifyKey(kimi, key, otherConnection, signal),
     );

@@ -5,6 +5,9 @@ import { BASE_URLS } from '../kimi/types';
 
 export type Region = keyof typeof BASE_URLS;
 
+/** The two platforms' endpoints. Mutable only so host tests can stand local servers in for both. */
+export const regionUrls: Record<Region, string> = { ...BASE_URLS };
+
 export interface KimiSettings {
   model: string;
   /** Unset by default, and then not sent. */
@@ -46,7 +49,7 @@ export function readSettings(): KimiSettings {
 export function readConnection(): ConnectionSettings {
   const region: Region = userSetting<string>('kimi', 'region') === 'international' ? 'international' : 'china';
   const custom = (userSetting<string>('kimi', 'baseUrl') ?? '').trim();
-  const baseUrl = custom || BASE_URLS[region];
+  const baseUrl = custom || regionUrls[region];
   const own = (userSetting<string>('kimi', 'proxy') ?? '').trim();
   let proxy: string | undefined = own || undefined;
   if (!proxy) {

@@ -2,7 +2,7 @@
 // connection settings, plain-setting key migration, Select Model; against the in-process test server.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { MockServer } from '../server';
+import { startMockServer, type MockServer } from '../server';
 import { connectToTestServer, disconnect, kimiApi, scripted, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
 import type { KimiApi } from '../../src/extension';
 
@@ -66,6 +66,34 @@ describe('shell: extension, key and settings', () => {
     assert.equal(shown.error.length, 1);
     assert.match(shown.error[0], /401/);
     assert.equal((await api.kimi.apiKey())?.key, TEST_KEY);
+  });
+
+  it('on 401 tries the other platform and, when that one accepts the key, switches kimi.region', async () => {
+    // Local servers stand in for platform.moonshot.cn and platform.moonshot.ai, each with its own keys.
+    const china = await startMockServer({ apiKeys: ['sk-china-key'] });
+    const international = await startMockServer({ apiKeys: ['sk-international-key'] });
+    const realUrls = { ...api.regionUrls };
+    Object.assign(api.regionUrls, { china: china.url, international: international.url });
+    await setUserSetting('kimi.baseUrl', undefined, () => api.kimi.connection().baseUrl === china.url);
+    try {
+      const { prompts, shown } = scripted([]);
+      const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-international-key'));
+      assert.equal(saved, true);
+      assert.equal(china.requests.filter((r) => r.path === '/v1/models').length, 1, 'the configured platform was asked first');
+      assert.equal(international.requests.filter((r) => r.path === '/v1/models').length, 1, 'then the other one');
+      assert.equal(shown.confirms.length, 1);
+      assert.match(shown.confirms[0], /other Moonshot platform/);
+      assert.equal(api.kimi.connection().region, 'international');
+      assert.equal(api.kimi.connection().baseUrl, international.url);
+      assert.equal((await api.kimi.apiKey())?.key, 'sk-international-key');
+    } finally {
+      Object.assign(api.regionUrls, realUrls);
+      await vscode.workspace.getConfiguration('kimi').update('region', undefined, vscode.ConfigurationTarget.Global);
+      await setUserSetting('kimi.baseUrl', server!.url, () => api.kimi.connection().baseUrl === server!.url);
+      await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+      await china.close();
+      await international.close();
+    }
   });
 
   it('asks for the key in a password box when no argument is given', async () => {
