@@ -19,11 +19,16 @@ describe('e2e: the Kimi container in the workbench', () => {
 
   it('runs "Kimi: Show Log" from the command palette: the Kimi log shows the test server in use', async () => {
     const { page, mock } = wb();
-    await wb().runCommand('Kimi: Show Log');
-    // The Output panel opens with the extension's log channel selected.
+    // The Output panel opens with the extension's log channel selected. On a loaded machine the
+    // palette's Enter was once lost with the palette closed, so the gesture is tried up to 3 times.
     const panel = page.locator('.part.panel');
     const channel = panel.locator('select[aria-label="Switch Output"]').first();
-    await channel.waitFor({ timeout: 15_000 });
+    for (let attempt = 1; ; attempt++) {
+      await wb().runCommand('Kimi: Show Log');
+      const shown = await channel.waitFor({ timeout: 10_000 }).then(() => true, () => false);
+      if (shown) break;
+      if (attempt === 3) throw new Error('"Kimi: Show Log" did not open the Output panel in 3 tries');
+    }
     const selected = await channel.evaluate((el) => {
       const select = el as HTMLSelectElement;
       return select.options[select.selectedIndex]?.text;
