@@ -162,11 +162,16 @@ function makeWorkbench(page: Page, browser: Browser, mock: MockServer, server: V
     workspace: server.workspace,
 
     async openKimi() {
+      // Clicking the entry of the container already shown hides the sidebar, and right after a reload
+      // the workbench may still be restoring it: click only while the Kimi sidebar is not visible, and
+      // look again after each click.
       const entry = kimiActivityEntry(page);
-      const checked = await entry.getAttribute('aria-expanded').catch(() => null);
-      const selected = await entry.locator('xpath=..').getAttribute('class');
-      if (checked !== 'true' && !selected?.includes('checked')) await entry.click();
-      await page.locator('.part.sidebar .composite.title').filter({ hasText: /kimi/i }).first().waitFor();
+      const title = page.locator('.part.sidebar .composite.title').filter({ hasText: /kimi/i }).first();
+      for (let attempt = 1; ; attempt++) {
+        if (await title.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return;
+        if (attempt > 4) throw new Error('the Kimi view container did not open');
+        await entry.click();
+      }
     },
 
     async runCommand(title) {
