@@ -1,5 +1,6 @@
 // Commands on caches and tags, from the tree's menus or the command palette.
 import * as vscode from 'vscode';
+import type { KimiClient } from '../kimi';
 import type { CacheTag, ChatMessage, ContextCache } from '../kimi/types';
 import { CACHE_MODEL_FAMILY, MAX_CACHE_TTL_SECONDS } from '../kimi/types';
 import { isNotFound } from '../config/errors';
@@ -159,13 +160,8 @@ export class CacheCommands {
       label,
     );
     if (!ok) return false;
-    try {
-      const client = await this.kimi.requireClient();
-      await client.deleteCache(cache.id);
-    } catch (e) {
-      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not delete the context cache'), () => this.delete(node));
-      return false;
-    }
+    const deleted = await this.request(t('Could not delete the context cache'), () => this.delete(node), (client) => client.deleteCache(cache.id));
+    if (!deleted) return false;
     await this.tree.refresh();
     vscode.window.setStatusBarMessage(t('Deleted context cache {0}', cache.name || cache.id), 4000);
     return true;
@@ -198,15 +194,9 @@ export class CacheCommands {
       void prompts.error(invalid);
       return undefined;
     }
-    try {
-      const client = await this.kimi.requireClient();
-      const created = await client.createTag(tag.trim(), cache.id);
-      await this.tree.refresh();
-      return created;
-    } catch (e) {
-      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not add the tag'), () => this.addTag(node));
-      return undefined;
-    }
+    const created = await this.request(t('Could not add the tag'), () => this.addTag(node), (client) => client.createTag(tag.trim(), cache.id));
+    if (created) await this.tree.refresh();
+    return created;
   }
 
   async deleteTag(node?: unknown): Promise<boolean> {
@@ -215,13 +205,8 @@ export class CacheCommands {
     const label = t('Delete');
     const ok = await prompts.confirm(t('Delete tag "{0}"?', tag.tag), t('The cache {0} itself stays.', tag.cache_id), label);
     if (!ok) return false;
-    try {
-      const client = await this.kimi.requireClient();
-      await client.deleteTag(tag.tag);
-    } catch (e) {
-      if (!(await this.gone(e))) this.kimi.showError(e, t('Could not delete the tag'), () => this.deleteTag(node));
-      return false;
-    }
+    const deleted = await this.request(t('Could not delete the tag'), () => this.deleteTag(node), (client) => client.deleteTag(tag.tag));
+    if (!deleted) return false;
     await this.tree.refresh();
     return true;
   }
@@ -232,14 +217,21 @@ export class CacheCommands {
   }
 
   private async update(cache: ContextCache, change: { ttl?: number; metadata?: Record<string, string> }, what: string): Promise<ContextCache | undefined> {
+    const updated = await this.request(what, () => this.update(cache, change, what), (client) =>
+      withProgress(t('Updating "{0}"…', cache.name || cache.id), (signal) => client.updateCache(cache.id, { ...change, signal })),
+    );
+    if (!updated) return undefined;
+    this.tree.replace(updated);
+    vscode.window.setStatusBarMessage(t('Updated {0}: {1}', updated.name || updated.id, formatExpiry(updated.expired_at, Date.now(), t)), 4000);
+    return updated;
+  }
+
+  /** One API request: a cache or tag gone meanwhile is handled quietly, any other failure is shown with Retry. */
+  private async request<T>(what: string, retry: () => unknown, call: (client: KimiClient) => Promise<T>): Promise<T | undefined> {
     try {
-      const client = await this.kimi.requireClient();
-      const updated = await withProgress(t('Updating "{0}"…', cache.name || cache.id), (signal) => client.updateCache(cache.id, { ...change, signal }));
-      this.tree.replace(updated);
-      vscode.window.setStatusBarMessage(t('Updated {0}: {1}', updated.name || updated.id, formatExpiry(updated.expired_at, Date.now(), t)), 4000);
-      return updated;
+      return await call(await this.kimi.requireClient());
     } catch (e) {
-      if (!(await this.gone(e))) this.kimi.showError(e, what, () => this.update(cache, change, what));
+      if (!(await this.gone(e))) this.kimi.showError(e, what, retry);
       return undefined;
     }
   }
