@@ -12,10 +12,12 @@ export interface SplitText {
 export class ThinkTagSplitter {
   private state: 'start' | 'inside' | 'plain' = 'start';
   private held = '';
+  /** Right after "</think>": the blank lines before the answer are dropped. */
+  private trimming = false;
 
   /** Takes a content delta; returns what of it is answer and what is reasoning. */
   push(delta: string): SplitText {
-    if (this.state === 'plain') return { content: delta, reasoning: '' };
+    if (this.state === 'plain') return { content: this.trim(delta), reasoning: '' };
     this.held += delta;
     if (this.state === 'start') {
       const lead = this.held.trimStart();
@@ -27,10 +29,11 @@ export class ThinkTagSplitter {
     const end = this.held.indexOf(CLOSE);
     if (end >= 0) {
       const reasoning = this.held.slice(0, end);
-      const content = this.held.slice(end + CLOSE.length).replace(/^\s+/, '');
+      const rest = this.held.slice(end + CLOSE.length);
       this.held = '';
       this.state = 'plain';
-      return { content, reasoning };
+      this.trimming = true;
+      return { content: this.trim(rest), reasoning };
     }
     // Keep back what could be the start of "</think>".
     let keep = 0;
@@ -52,6 +55,13 @@ export class ThinkTagSplitter {
     if (this.state === 'inside') return { content: '', reasoning: held };
     this.state = 'plain';
     return { content: held, reasoning: '' };
+  }
+
+  private trim(text: string): string {
+    if (!this.trimming) return text;
+    const out = text.replace(/^\s+/, '');
+    if (out) this.trimming = false;
+    return out;
   }
 
   private plain(): SplitText {
