@@ -23,7 +23,7 @@ export class KimiService implements vscode.Disposable {
   private models: { at: number; fingerprint: string; list: Promise<Model[]> } | undefined;
   private keyPromise: Promise<ApiKey | undefined> | undefined;
   /** The recommended model found in the live list for this account (kimi.model empty). */
-  private recommended: { account: string; id: string } | undefined;
+  private recommended: string | undefined;
   private readonly modelChanged = new vscode.EventEmitter<string>();
   /** The model answers use changed: kimi.model was edited, or the recommended one was (re)resolved. */
   readonly onDidChangeModel: vscode.Event<string> = this.modelChanged.event;
@@ -83,16 +83,13 @@ export class KimiService implements vscode.Disposable {
    * lists (kept per key and endpoint). Without a key or a list, the first preference until one arrives.
    */
   async resolveModel(): Promise<string> {
-    const configured = this.configuredModel();
-    if (!configured && (await this.client())) {
-      const account = await this.account;
-      if (this.recommended?.account !== account) {
-        try {
-          const id = recommendedModel(await this.listModels());
-          if (id && account !== undefined) this.recommended = { account, id };
-        } catch (e) {
-          this.log.warn(`Could not list models to choose the recommended one: ${describeError(e).message}`);
-        }
+    if (!this.configuredModel() && (await this.client())) {
+      try {
+        // The list is cached for a minute per key and endpoint, so this is cheap on every answer.
+        const id = recommendedModel(await this.listModels());
+        if (id) this.recommended = id;
+      } catch (e) {
+        this.log.warn(`Could not list models to choose the recommended one: ${describeError(e).message}`);
       }
     }
     const model = this.modelNow();
@@ -105,7 +102,7 @@ export class KimiService implements vscode.Disposable {
 
   /** What resolveModel last found, without waiting. */
   private modelNow(): string {
-    return this.configuredModel() || this.recommended?.id || PREFERRED_MODELS[0]!;
+    return this.configuredModel() || this.recommended || PREFERRED_MODELS[0]!;
   }
 
   /** The model's traits: the known table, with the live list's fields when it has been fetched. */
