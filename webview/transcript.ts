@@ -53,6 +53,8 @@ export class Transcript {
 
   /** Shows a whole conversation (on load, switch, or after the host changed its turns). */
   show(conversation: Conversation): void {
+    // The old elements go: stop their Thinking clocks.
+    for (const live of this.live.values()) live.thinking?.done(undefined);
     this.live.clear();
     this.turns = [...conversation.turns];
     this.list.replaceChildren(...this.turns.map((t) => this.renderTurn(t)));

@@ -33,7 +33,7 @@ export async function streamAnswer(ctx: AnswerContext): Promise<void> {
   turn.model = model;
   const facts = await kimi.modelFacts(model);
   const settings = kimi.settings();
-  let messages = toApiMessages(conversation, ctx.history);
+  let messages = toApiMessages(conversation, ctx.history, true);
   let maxTokens = settings.maxTokens;
   const before = resumed ? turn.usage : undefined;
   const searchesBefore = resumed ? turn.webSearches ?? 0 : 0;

@@ -463,9 +463,8 @@ export class ChatController implements vscode.Disposable {
   /** The active conversation's questions and answers, as messages for a new context cache. */
   async messagesForCache(): Promise<ChatMessage[]> {
     await this.ready();
-    // Reasoning stays out of a cache: caches are for the moonshot-v1 family, which never reasons.
-    return toApiMessages({}, this.active.turns.filter((t) => t.role === 'user' || t.status === 'done' || t.status === 'stopped'))
-      .map(({ reasoning_content: _dropped, ...m }) => m);
+    // Without reasoning: caches are for the moonshot-v1 family, which never reasons.
+    return toApiMessages({}, this.active.turns.filter((t) => t.role === 'user' || t.status === 'done' || t.status === 'stopped'));
   }
 
   dispose(): void {

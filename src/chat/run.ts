@@ -49,17 +49,17 @@ export function cacheMessage(cache: CacheRef): ChatMessage {
 
 /**
  * The API messages for a conversation's turns: the cache message first when attached, then the
- * questions and the answers so far, each answer with its reasoning (messagesFor decides per model
- * what of it is sent). Failed or empty answers are left out (the API rejects empty content); a
- * stopped answer's partial text is kept, as the user saw it.
+ * questions and the answers so far; with `withReasoning`, each answer with its reasoning (for a chat
+ * request: messagesFor decides per model what of it is sent). Failed or empty answers are left out
+ * (the API rejects empty content); a stopped answer's partial text is kept, as the user saw it.
  */
-export function toApiMessages(conversation: Pick<Conversation, 'cache'>, turns: Turn[]): ChatMessage[] {
+export function toApiMessages(conversation: Pick<Conversation, 'cache'>, turns: Turn[], withReasoning = false): ChatMessage[] {
   const out: ChatMessage[] = [];
   if (conversation.cache) out.push(cacheMessage(conversation.cache));
   for (const t of turns) {
     if (!t.content.trim()) continue;
     const m: ChatMessage = { role: t.role, content: t.content };
-    if (t.role === 'assistant' && t.reasoning) m.reasoning_content = t.reasoning;
+    if (withReasoning && t.role === 'assistant' && t.reasoning) m.reasoning_content = t.reasoning;
     out.push(m);
   }
   return out;

@@ -61,7 +61,7 @@ describe('chat answers from thinking models (test server)', () => {
     const q1 = turn('user', 'First question about lists?');
     const first = await run({ model: 'kimi-k3', messages: toApiMessages({}, [q1]) });
     const a1 = turn('assistant', answerFor(toApiMessages({}, [q1])), { reasoning: first.result.reasoning });
-    const second = await run({ model: 'kimi-k3', messages: toApiMessages({}, [q1, a1, turn('user', 'echo:and then?')]) });
+    const second = await run({ model: 'kimi-k3', messages: toApiMessages({}, [q1, a1, turn('user', 'echo:and then?')], true) });
     assert.equal(second.text, 'and then?');
     const replayed = sent()[1]!.messages.find((m) => m.role === 'assistant');
     assert.equal(replayed?.reasoning_content, first.result.reasoning);
@@ -75,10 +75,10 @@ describe('chat answers from thinking models (test server)', () => {
 
   it('continues a conversation whose answers have no reasoning on a model that requires it, and drops reasoning for a model that takes none', async () => {
     const turns = [turn('user', 'echo:old question'), turn('assistant', 'old answer from moonshot-v1'), turn('user', 'echo:new question')];
-    const onK3 = await run({ model: 'kimi-k3', messages: toApiMessages({}, turns) });
+    const onK3 = await run({ model: 'kimi-k3', messages: toApiMessages({}, turns, true) });
     assert.equal(onK3.text, 'new question');
     const withReasoning = [turn('user', 'echo:q'), turn('assistant', 'a', { reasoning: 'I thought.' }), turn('user', 'echo:next')];
-    await run({ model: 'moonshot-v1-8k', messages: toApiMessages({}, withReasoning) });
+    await run({ model: 'moonshot-v1-8k', messages: toApiMessages({}, withReasoning, true) });
     assert.ok(sent()[1]!.messages.every((m) => m.reasoning_content === undefined), 'no reasoning to a model that never thinks');
     assert.equal(withReasoning[1]!.reasoning, 'I thought.', 'the conversation keeps it');
   });
