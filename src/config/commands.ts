@@ -1,6 +1,6 @@
 // Commands about the key and settings: Set/Clear API Key, Select Model, Show Log.
 import * as vscode from 'vscode';
-import { InvokeAuthorizationError } from '../kimi';
+import { InvokeAuthorizationError, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { formatContext } from '../status/format';
 import { isAbort } from './errors';
@@ -123,7 +123,6 @@ export async function clearApiKey(kimi: KimiService): Promise<void> {
 }
 
 export async function selectModel(kimi: KimiService): Promise<string | undefined> {
-  const current = kimi.settings().model;
   let models: Model[];
   try {
     models = await withProgress(vscode.l10n.t('Loading Kimi models…'), () => kimi.listModels());
@@ -131,27 +130,59 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
     kimi.showError(e, vscode.l10n.t('Could not load the model list'), () => selectModel(kimi));
     return undefined;
   }
-  const items = [...models]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((m) => ({
+  const configured = kimi.configuredModel();
+  const current = await kimi.resolveModel();
+  const recommended = recommendedModel(models);
+  type Item = vscode.QuickPickItem & { id: string };
+  const item = (m: Model): Item => {
+    const facts = modelFacts(m.id, m);
+    const marks = [m.id === current ? vscode.l10n.t('current') : '', m.id === recommended ? vscode.l10n.t('recommended') : ''].filter(Boolean);
+    return {
       label: m.id === current ? `$(check) ${m.id}` : m.id,
       id: m.id,
-      description: typeof m.context_length === 'number' ? vscode.l10n.t('{0} context', formatContext(m.context_length)) : '',
-      detail: capabilities(m),
-    }));
+      description: [vscode.l10n.t('{0} context', formatContext(facts.contextWindow)), priceLabel(facts.priceTier), ...marks].filter(Boolean).join(' · '),
+      detail: capabilities(m, facts),
+    };
+  };
+  // Current models first (the preferred ones in their order), deprecated ones after.
+  const rank = (m: Model) => {
+    const i = PREFERRED_MODELS.indexOf(m.id);
+    return i >= 0 ? i : modelFacts(m.id, m).deprecated ? 1000 : 100;
+  };
+  const items: Item[] = [...models].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id)).map(item);
+  if (recommended) {
+    items.unshift({
+      label: configured ? vscode.l10n.t('Recommended ({0})', recommended) : vscode.l10n.t('$(check) Recommended ({0})', recommended),
+      id: '',
+      description: vscode.l10n.t('follows the recommended available model (kimi.model empty)'),
+    });
+  }
+  if (configured && !models.some((m) => m.id === configured)) {
+    items.unshift({ label: `$(warning) ${configured}`, id: configured, description: vscode.l10n.t('not offered any more: choose another model') });
+  }
   const picked = await prompts.pick(items, {
     title: vscode.l10n.t('Kimi: Select Model'),
     placeHolder: vscode.l10n.t('Current: {0}', current),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
-  await kimi.setModel(picked.id);
-  return picked.id;
+  if (picked.id !== configured) await kimi.setModel(picked.id);
+  return picked.id || recommended;
 }
 
-function capabilities(m: Model): string {
+/** premium ≈ 3× the per-token price of standard (moonshot-api.md, "The 2026 lineup"). */
+function priceLabel(tier: ModelFacts['priceTier']): string {
+  if (tier === 'premium') return vscode.l10n.t('premium price');
+  if (tier === 'standard') return vscode.l10n.t('standard price');
+  if (tier === 'legacy') return vscode.l10n.t('deprecated');
+  return '';
+}
+
+function capabilities(m: Model, facts: ModelFacts): string {
   const parts: string[] = [];
-  if (m.supports_reasoning) parts.push(vscode.l10n.t('reasoning'));
+  if (facts.thinking === 'always') parts.push(vscode.l10n.t('always thinks'));
+  else if (facts.thinking === 'switchable') parts.push(vscode.l10n.t('thinking on/off (kimi.thinking)'));
+  else if (m.supports_reasoning) parts.push(vscode.l10n.t('reasoning'));
   if (m.supports_image_in) parts.push(vscode.l10n.t('images'));
   if (m.supports_video_in) parts.push(vscode.l10n.t('video'));
   if (m.id.startsWith('moonshot-v1')) parts.push(vscode.l10n.t('context caches'));

@@ -1,7 +1,7 @@
 // KimiService: the one place that knows the key, the settings and the current client. Features ask it
 // for a client on demand; it rebuilds the client when the key or a setting changes (no reload).
 import * as vscode from 'vscode';
-import { KimiClient } from '../kimi';
+import { KimiClient, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { describeError, ErrorAction, ErrorDescription, NoApiKeyError } from './errors';
 import { ApiKey, ApiKeyStore, SecretStorageError } from './key';
@@ -22,6 +22,12 @@ export class KimiService implements vscode.Disposable {
   private current: { fingerprint: string; client: KimiClient } | undefined;
   private models: { at: number; fingerprint: string; list: Promise<Model[]> } | undefined;
   private keyPromise: Promise<ApiKey | undefined> | undefined;
+  /** The recommended model found in the live list for this account (kimi.model empty). */
+  private recommended: string | undefined;
+  private readonly modelChanged = new vscode.EventEmitter<string>();
+  /** The model answers use changed: kimi.model was edited, or the recommended one was (re)resolved. */
+  readonly onDidChangeModel: vscode.Event<string> = this.modelChanged.event;
+  private lastModel = '';
 
   constructor(
     context: vscode.ExtensionContext,
@@ -32,7 +38,11 @@ export class KimiService implements vscode.Disposable {
       context.secrets.onDidChange((e) => {
         if (e.key === 'kimi.apiKey') this.invalidate('API key changed');
       }),
+      this.modelChanged,
+      // Another key or endpoint may list other models: the recommended one is found again on next use.
+      this.accountChanged.event(() => (this.recommended = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('kimi.model')) void this.resolveModel();
         if (e.affectsConfiguration('kimi.apiKey')) void this.migratePlainKey();
         if (e.affectsConfiguration('kimi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) {
           this.invalidate('settings changed');
@@ -57,8 +67,66 @@ export class KimiService implements vscode.Disposable {
     return this.keyPromise;
   }
 
+  /** The settings, with `model` the model answers use (see resolveModel; never empty). */
   settings(): KimiSettings {
-    return readSettings();
+    const s = readSettings();
+    return { ...s, model: s.model || this.modelNow() };
+  }
+
+  /** kimi.model as the user set it ('' = the recommended available model). */
+  configuredModel(): string {
+    return readSettings().model;
+  }
+
+  /**
+   * The model answers use: kimi.model, or when it is empty the recommended model that GET /v1/models
+   * lists (kept per key and endpoint). Without a key or a list, the first preference until one arrives.
+   */
+  async resolveModel(): Promise<string> {
+    if (!this.configuredModel() && (await this.client())) {
+      try {
+        // The list is cached for a minute per key and endpoint, so this is cheap on every answer.
+        const id = recommendedModel(await this.listModels());
+        if (id) this.recommended = id;
+      } catch (e) {
+        this.log.warn(`Could not list models to choose the recommended one: ${describeError(e).message}`);
+      }
+    }
+    const model = this.modelNow();
+    if (model !== this.lastModel) {
+      this.lastModel = model;
+      this.modelChanged.fire(model);
+    }
+    return model;
+  }
+
+  /** What resolveModel last found, without waiting. */
+  private modelNow(): string {
+    return this.configuredModel() || this.recommended || PREFERRED_MODELS[0]!;
+  }
+
+  /** The model's traits: the known table, with the live list's fields when it has been fetched. */
+  async modelFacts(id: string): Promise<ModelFacts> {
+    let listed: Model | undefined;
+    try {
+      if (await this.client()) listed = (await this.listModels()).find((m) => m.id === id);
+    } catch {
+      // the table alone
+    }
+    return modelFacts(id, listed);
+  }
+
+  /**
+   * Whether the live list still offers the model: false when the list was read and lacks it
+   * (retired, or not allowed for this key), undefined when it could not be read.
+   */
+  async isListed(id: string): Promise<boolean | undefined> {
+    try {
+      if (!(await this.client())) return undefined;
+      return (await this.listModels()).some((m) => m.id === id);
+    } catch {
+      return undefined;
+    }
   }
 
   connection(): ConnectionSettings {
@@ -143,7 +211,7 @@ export class KimiService implements vscode.Disposable {
     } catch {
       // fall back to the known table
     }
-    return knownContextLength(model);
+    return knownContextLength(model) ?? modelFacts(model).contextWindow;
   }
 
   describeError(err: unknown): ErrorDescription {

@@ -8,11 +8,20 @@ export type Region = keyof typeof BASE_URLS;
 /** The two platforms' endpoints. Mutable only so host tests can stand local servers in for both. */
 export const regionUrls: Record<Region, string> = { ...BASE_URLS };
 
+/** kimi.thinking: `auto` leaves it to the model; on/off apply only where the model can switch. */
+export type ThinkingSetting = 'auto' | 'on' | 'off';
+export type ReasoningEffort = 'low' | 'medium' | 'high';
+
 export interface KimiSettings {
+  /** Empty: the recommended available model (see KimiService.resolveModel). */
   model: string;
-  /** Unset by default, and then not sent. */
+  /** Unset by default, and then not sent; never sent to fixed-sampling models. */
   temperature?: number;
-  maxTokens: number;
+  /** Unset: a per-model default (large enough for thinking models). */
+  maxTokens?: number;
+  thinking: ThinkingSetting;
+  /** For models that take `reasoning_effort`; unset = the model's default. */
+  reasoningEffort?: ReasoningEffort;
   maxRetries: number;
   requestTimeoutMs: number;
 }
@@ -37,10 +46,15 @@ export function userSetting<T>(section: string, key: string): T | undefined {
 export function readSettings(): KimiSettings {
   const c = vscode.workspace.getConfiguration('kimi');
   const temperature = c.get<number | null>('temperature', null);
+  const maxTokens = c.get<number | null>('maxTokens', null);
+  const thinking = c.get<string>('thinking', 'auto');
+  const effort = c.get<string>('reasoningEffort', '');
   return {
-    model: c.get<string>('model', 'kimi-k2.5') || 'kimi-k2.5',
+    model: (c.get<string>('model', '') ?? '').trim(),
     ...(typeof temperature === 'number' ? { temperature } : {}),
-    maxTokens: positiveInt(c.get<number>('maxTokens'), 4096),
+    ...(typeof maxTokens === 'number' && maxTokens >= 1 ? { maxTokens: Math.floor(maxTokens) } : {}),
+    thinking: thinking === 'on' || thinking === 'off' ? thinking : 'auto',
+    ...(effort === 'low' || effort === 'medium' || effort === 'high' ? { reasoningEffort: effort } : {}),
     maxRetries: Math.min(10, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
     requestTimeoutMs: positiveInt(c.get<number>('requestTimeout'), 60) * 1000,
   };

@@ -3,23 +3,9 @@
 // (structured-cloned, as the real one does) and lets the test send host messages.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { Conversation, HostMessage, WebviewMessage } from '../../src/chat/protocol';
+import type { Conversation, HostMessage } from '../../src/chat/protocol';
+import { clearPosted, posted, send, SHIM, waitPosted } from './panel-support';
 import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
-
-const SHIM = `
-window.__posted = [];
-window.__vsState = JSON.parse(sessionStorage.getItem('vsState') || 'null');
-let acquired = false;
-window.acquireVsCodeApi = () => {
-  if (acquired) throw new Error('acquireVsCodeApi called twice');
-  acquired = true;
-  return {
-    postMessage: (m) => window.__posted.push(structuredClone(m)),
-    getState: () => window.__vsState,
-    setState: (s) => { window.__vsState = structuredClone(s); sessionStorage.setItem('vsState', JSON.stringify(s)); },
-  };
-};
-`;
 
 const ANSWER = '## Result\n\nUse **add**:\n\n```ts\nconst sum = add(1, 2);\n```\n\nDone.';
 
@@ -51,29 +37,6 @@ function state(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): Hos
     hasApiKey: true,
     ...over,
   };
-}
-
-async function send(page: Page, m: HostMessage): Promise<void> {
-  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
-}
-
-async function posted(page: Page): Promise<WebviewMessage[]> {
-  return page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
-}
-
-async function clearPosted(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
-}
-
-/** Waits until the page has posted a message matching `pred`, and returns it. */
-async function waitPosted(page: Page, pred: (m: WebviewMessage) => boolean, what: string): Promise<WebviewMessage> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const hit = (await posted(page)).find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`not posted: ${what}; posted: ${JSON.stringify(await posted(page))}`);
-    await page.waitForTimeout(30);
-  }
 }
 
 describe('webview: chat panel (headless Chromium)', function () {

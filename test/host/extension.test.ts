@@ -149,7 +149,7 @@ describe('shell: extension, key and settings', () => {
       assert.equal(server!.requests.length, before + 1, 'the request went to the user-configured server');
     } finally {
       await vscode.workspace.fs.delete(file);
-      await waitFor(() => api.kimi.settings().maxTokens === 4096, 'the workspace settings file to be gone');
+      await waitFor(() => api.kimi.settings().maxTokens === undefined, 'the workspace settings file to be gone');
     }
   });
 
@@ -175,9 +175,9 @@ describe('shell: extension, key and settings', () => {
     );
     assert.equal(picked, 'moonshot-v1-32k');
     assert.ok(offered.length >= 5);
-    assert.equal(offered.find((i) => i.id === 'moonshot-v1-32k')?.description, '32K context');
+    assert.match(offered.find((i) => i.id === 'moonshot-v1-32k')?.description ?? '', /^32K context\b/);
     await waitFor(() => api.kimi.settings().model === 'moonshot-v1-32k', 'kimi.model to change');
-    await setUserSetting('kimi.model', undefined, () => api.kimi.settings().model === 'kimi-k2.5');
+    await setUserSetting('kimi.model', undefined, () => api.kimi.configuredModel() === '');
   });
 
   it('describes errors with the API message and the next step', async () => {
