@@ -6,7 +6,7 @@ import { formatContext } from '../status/format';
 import { isAbort } from './errors';
 import { prompts } from './prompts';
 import type { KimiService } from './service';
-import { ConnectionSettings, Region, regionUrls } from './settings';
+import { ConnectionSettings, Region, regionUrl } from './settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
@@ -45,7 +45,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
 
   if (verdict === 'refused' && !connection.customBaseUrl) {
     const other: Region = connection.region === 'china' ? 'international' : 'china';
-    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrls[other] };
+    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrl(other) };
     const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
       verifyKey(kimi, key, otherConnection, signal),
     );

@@ -5,8 +5,24 @@ import { BASE_URLS } from '../kimi/types';
 
 export type Region = keyof typeof BASE_URLS;
 
-/** The two platforms' endpoints. Mutable only so host tests can stand local servers in for both. */
-export const regionUrls: Record<Region, string> = { ...BASE_URLS };
+/** The two platforms' endpoints. Frozen: no other code (or extension) can redirect the key. */
+export const regionUrls: Readonly<Record<Region, string>> = Object.freeze({ ...BASE_URLS });
+
+/** Local servers standing in for both platforms; set only through the Test-mode hooks (src/test-hooks.ts). */
+let regionOverride: Readonly<Record<Region, string>> | undefined;
+
+export function regionUrl(region: Region): string {
+  return (regionOverride ?? regionUrls)[region];
+}
+
+/** Test mode only (the caller checks the extension mode): undefined restores the real endpoints. */
+export function overrideRegionUrlsForTests(urls: Record<Region, string> | undefined): void {
+  regionOverride = urls && Object.freeze({ ...urls });
+}
+
+/** The maxima package.json declares; values above them (hand-edited settings) are clamped. */
+export const MAX_TOKENS_LIMIT = 131_072;
+export const MAX_RETRIES_LIMIT = 5;
 
 export interface KimiSettings {
   model: string;
@@ -40,16 +56,16 @@ export function readSettings(): KimiSettings {
   return {
     model: c.get<string>('model', 'kimi-k2.5') || 'kimi-k2.5',
     ...(typeof temperature === 'number' ? { temperature } : {}),
-    maxTokens: positiveInt(c.get<number>('maxTokens'), 4096),
-    maxRetries: Math.min(10, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
-    requestTimeoutMs: positiveInt(c.get<number>('requestTimeout'), 60) * 1000,
+    maxTokens: Math.min(MAX_TOKENS_LIMIT, positiveInt(c.get<number>('maxTokens'), 4096)),
+    maxRetries: Math.min(MAX_RETRIES_LIMIT, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
+    requestTimeoutMs: Math.min(600, positiveInt(c.get<number>('requestTimeout'), 60)) * 1000,
   };
 }
 
 export function readConnection(): ConnectionSettings {
   const region: Region = userSetting<string>('kimi', 'region') === 'international' ? 'international' : 'china';
   const custom = (userSetting<string>('kimi', 'baseUrl') ?? '').trim();
-  const baseUrl = custom || regionUrls[region];
+  const baseUrl = custom || regionUrl(region);
   const own = (userSetting<string>('kimi', 'proxy') ?? '').trim();
   let proxy: string | undefined = own || undefined;
   if (!proxy) {
@@ -59,6 +75,29 @@ export function readConnection(): ConnectionSettings {
     if (editorProxy && !hostMatches(baseUrl, noProxy)) proxy = editorProxy;
   }
   return { region, baseUrl, customBaseUrl: custom !== '', ...(proxy ? { proxy } : {}) };
+}
+
+/** A URL for the log: scheme, host, port and path only (no user:password, query or fragment). */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+/** True for a plain-http endpoint that is not this machine: the key would cross the network in clear text. */
+export function isInsecureRemote(url: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (u.protocol !== 'http:') return false;
+  const host = u.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return !(host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1');
 }
 
 /** True when the URL's host is covered by a no-proxy list (exact host, `.suffix`, `*.suffix` or `*`). */
