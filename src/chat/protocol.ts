@@ -72,7 +72,8 @@ export type HostMessage =
   | { type: 'turnStart'; conversationId: string; user?: Turn; assistant: Turn }
   | { type: 'delta'; conversationId: string; turnId: string; text: string }
   | { type: 'turnEnd'; conversationId: string; turn: Turn }
-  | { type: 'draftTokens'; count: number | null; contextLength?: number }
+  /** `estimated`: a local estimate, with why (nothing was sent for counting, or counting failed). */
+  | { type: 'draftTokens'; count: number | null; contextLength?: number; estimated?: string }
   | { type: 'models'; models: ModelOption[]; model: string }
   | { type: 'focusInput' };
 
