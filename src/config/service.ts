@@ -41,7 +41,7 @@ export class KimiService implements vscode.Disposable {
         if (e.key === 'kimi.apiKey') this.invalidate('API key changed');
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kimi.apiKey')) void this.migratePlainKey();
+        if (e.affectsConfiguration('kimi.apiKey')) void this.checkPlainKeys();
         if (e.affectsConfiguration('kimi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) {
           this.invalidate('settings changed');
         }
@@ -51,7 +51,7 @@ export class KimiService implements vscode.Disposable {
 
   /** Local work only (secret storage, settings): safe during activation. */
   async init(): Promise<void> {
-    await this.migratePlainKey();
+    await this.checkPlainKeys();
     await this.updateContextKey();
     this.account = this.accountNow();
   }
@@ -234,7 +234,16 @@ export class KimiService implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'kimi.hasApiKey', await this.hasApiKey());
   }
 
-  private async migratePlainKey(): Promise<void> {
+  private plainKeyCheck: Promise<void> | undefined;
+
+  /** Moves a user-level kimi.apiKey into secret storage and warns (once per file) about workspace ones. */
+  checkPlainKeys(): Promise<void> {
+    // One check at a time, so the user is never asked the same question twice at once.
+    this.plainKeyCheck ??= this.checkPlainKeysNow().finally(() => (this.plainKeyCheck = undefined));
+    return this.plainKeyCheck;
+  }
+
+  private async checkPlainKeysNow(): Promise<void> {
     try {
       const result = await this.keys.migrateUserSetting(() =>
         prompts.confirm(

@@ -83,8 +83,10 @@ describe('shell: extension, key and settings', () => {
       assert.equal(checks(china).length, 1, 'the configured platform was asked first');
       assert.equal(checks(international).length, 1, 'then the other one');
       assert.ok(checks(china)[0].at <= checks(international)[0].at);
-      assert.equal(shown.confirms.length, 1);
-      assert.match(shown.confirms[0], /other Moonshot platform/);
+      // First "use this key?" (it came as an argument), then the platform switch.
+      assert.equal(shown.confirms.length, 2);
+      assert.match(shown.confirms[0], /Use the API key/);
+      assert.match(shown.confirms[1], /other Moonshot platform/);
       assert.equal(api.kimi.connection().region, 'international');
       assert.equal(api.kimi.connection().baseUrl, international.url);
       assert.equal((await api.kimi.apiKey())?.key, 'sk-international-key');
