@@ -97,13 +97,15 @@ export class Composer {
     queueMicrotask(() => (this.models.value = current));
   }
 
-  setDraftTokens(count: number | null, contextLength?: number): void {
+  /** `estimated`: a local estimate (shown with ≈), and why. */
+  setDraftTokens(count: number | null, contextLength?: number, estimated?: string): void {
     if (count === null || !this.input.value.trim()) {
       this.tokens.textContent = '';
       return;
     }
-    this.tokens.textContent = contextLength ? `${count.toLocaleString()} / ${formatK(contextLength)} tokens` : `${count.toLocaleString()} tokens`;
-    this.tokens.title = 'Tokens this question will use, with the conversation so far';
+    const n = `${estimated ? '≈' : ''}${count.toLocaleString()}`;
+    this.tokens.textContent = contextLength ? `${n} / ${formatK(contextLength)} tokens` : `${n} tokens`;
+    this.tokens.title = estimated ?? 'Tokens this question will use, with the conversation so far';
   }
 
   /** Replaces the text (e.g. another conversation's draft) without posting it back. */

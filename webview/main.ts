@@ -124,7 +124,7 @@ onHostMessage((m) => {
       transcript.turnEnd(m.turn);
       return;
     case 'draftTokens':
-      composer.setDraftTokens(m.count, m.contextLength);
+      composer.setDraftTokens(m.count, m.contextLength, m.estimated);
       return;
     case 'models':
       composer.setModels(m.models, m.model);

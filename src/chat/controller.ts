@@ -71,9 +71,10 @@ export class ChatController implements vscode.Disposable {
   ) {
     this.code = new CodeActions(kimi.log);
     this.models = new ChatModels(kimi);
-    this.draftTokens = new DraftTokens(kimi, (count, contextLength) => {
+    this.draftTokens = new DraftTokens(kimi, (count, contextLength, estimated) => {
       const m: HostMessage = { type: 'draftTokens', count };
       if (contextLength !== undefined) m.contextLength = contextLength;
+      if (estimated !== undefined) m.estimated = estimated;
       this.post(m);
     });
     this.disposables.push(
@@ -152,6 +153,8 @@ export class ChatController implements vscode.Disposable {
       streaming: this.streaming,
       hasApiKey: this.hasKey,
     });
+    // A restored (or switched-to) draft shows its count too; an unchanged one costs no request.
+    this.draftTokens.update(this.modelFor(this.active), toApiMessages({}, this.active.turns), this.active.draft ?? '');
   }
 
   /** Fetches the live model list for the picker (when there is a key). */

@@ -1,5 +1,6 @@
 // Registers the chat panel and its commands; returns the controller the editor commands use.
 import * as vscode from 'vscode';
+import { registerTestHook } from '../test-hooks';
 import { prompts } from '../config/prompts';
 import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
@@ -78,8 +79,8 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
       }
       return vscode.commands.executeCommand('kimi.caches.create', { messages, name: controller.conversation.title });
     }),
-    // Not contributed (so not in the palette): lets host tests reach the controller and the view.
-    vscode.commands.registerCommand('_kimi.chat.testApi', () => ({ controller, provider })),
   );
+  // Test mode only: lets host tests reach the controller and the view.
+  registerTestHook(context, '_kimi.chat.testApi', () => ({ controller, provider }));
   return controller;
 }

@@ -100,7 +100,8 @@ export type HostMessage =
   | { type: 'reasoning'; conversationId: string; turnId: string; text: string }
   | { type: 'webSearch'; conversationId: string; turnId: string; count: number }
   | { type: 'turnEnd'; conversationId: string; turn: Turn }
-  | { type: 'draftTokens'; count: number | null; contextLength?: number }
+  /** `estimated`: a local estimate, with why (nothing was sent for counting, or counting failed). */
+  | { type: 'draftTokens'; count: number | null; contextLength?: number; estimated?: string }
   | { type: 'models'; models: ModelOption[]; model: string; modelInfo?: ModelInfo }
   | { type: 'focusInput' };
 

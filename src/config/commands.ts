@@ -6,7 +6,7 @@ import { formatContext } from '../status/format';
 import { isAbort } from './errors';
 import { prompts } from './prompts';
 import type { KimiService } from './service';
-import { ConnectionSettings, Region, regionUrls } from './settings';
+import { ConnectionSettings, Region, regionUrl } from './settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
@@ -35,8 +35,22 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
     void prompts.error(validateKeyInput(key) ?? '');
     return false;
   }
+  // A key passed as an argument comes from a link or another extension, which could plant its own key:
+  // the user decides.
+  if (given !== undefined) {
+    const stored = await kimi.keys.storedKey().catch(() => undefined);
+    const ok = await prompts.confirm(
+      vscode.l10n.t('Use the API key {0} for Kimi?', maskKey(key)),
+      stored
+        ? vscode.l10n.t('Something asked Kimi to use this key instead of your stored key {0}. Requests are billed to the key\'s account. Replace your key only if you started this yourself.', maskKey(stored))
+        : vscode.l10n.t('Something asked Kimi to use this key. Requests are billed to the key\'s account. Accept it only if you started this yourself.'),
+      vscode.l10n.t('Use This Key'),
+    );
+    if (!ok) return false;
+  }
 
   const connection = kimi.connection();
+  if (!(await kimi.confirmEndpoint(connection.baseUrl))) return false;
   const verdict = await withProgress(vscode.l10n.t('Checking the API key with {0}…', hostOf(connection.baseUrl)), (signal) =>
     verifyKey(kimi, key, connection, signal),
   );
@@ -45,7 +59,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
 
   if (verdict === 'refused' && !connection.customBaseUrl) {
     const other: Region = connection.region === 'china' ? 'international' : 'china';
-    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrls[other] };
+    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrl(other) };
     const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
       verifyKey(kimi, key, otherConnection, signal),
     );
@@ -194,6 +208,11 @@ export function validateKeyInput(value: string): string | undefined {
   if (!v) return vscode.l10n.t('Paste your API key.');
   if (/\s/.test(v)) return vscode.l10n.t('An API key has no spaces.');
   return undefined;
+}
+
+/** `sk-ab…wxyz`: enough to recognise a key, not enough to use it. */
+export function maskKey(key: string): string {
+  return key.length <= 12 ? '…' + key.slice(-2) : `${key.slice(0, 5)}…${key.slice(-4)}`;
 }
 
 function hostOf(url: string): string {

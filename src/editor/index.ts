@@ -1,6 +1,7 @@
 // Editor commands: Explain Selection (answered in the chat panel), Generate at Cursor and Edit
 // Selection (the answer's code streamed straight into the file).
 import * as vscode from 'vscode';
+import { registerTestHook } from '../test-hooks';
 import { prompts } from '../config/prompts';
 import type { ChatController } from '../chat';
 import { NoApiKeyError } from '../config/errors';
@@ -141,7 +142,7 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       for (const c of running) c.cancel();
     },
   };
-  // Not contributed (so not in the palette): lets host tests cancel like the Cancel button does.
-  context.subscriptions.push(vscode.commands.registerCommand('_kimi.editor.testApi', () => api));
+  // Test mode only: lets host tests cancel like the Cancel button does.
+  registerTestHook(context, '_kimi.editor.testApi', () => api);
   return api;
 }

