@@ -16,3 +16,32 @@ export { redact } from './log';
 export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, normalizeBaseUrl } from './transport';
 export { SseParser, type SseEvent } from './sse';
 export * from './types';
+export {
+  modelFacts,
+  recommendedModel,
+  PREFERRED_MODELS,
+  type ModelFacts,
+  type ThinkingMode,
+  type ThinkingControl,
+  type PriceTier,
+} from './model-facts';
+export {
+  chatParams,
+  thinksWith,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_MAX_TOKENS_THINKING,
+  type ChatPreferences,
+  type ThinkingPreference,
+  type ReasoningEffort,
+  type ModelChatParams,
+} from './chat-params';
+export { messagesFor, FOLDED_HISTORY_INTRO, type HistoryOptions } from './history';
+export {
+  AnswerAccumulator,
+  readAnswer,
+  answerFromCompletion,
+  answerUsage,
+  type Answer,
+  type AnswerDelta,
+  type AnswerUsage,
+} from './answer';

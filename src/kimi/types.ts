@@ -44,9 +44,11 @@ export interface ChatMessage {
   role: Role;
   content: string | ContentPart[];
   name?: string;
+  /** Partial mode: on the last message, an assistant one, the answer continues from its content. */
   partial?: boolean;
   tool_calls?: ToolCall[];
   tool_call_id?: string;
+  /** A thinking model's reasoning, kept exactly as returned so it can be sent back (see messagesFor). */
   reasoning_content?: string;
 }
 
@@ -65,8 +67,12 @@ export interface ChatParams {
   stop?: string | string[];
   response_format?: { type: 'text' | 'json_object' | 'json_schema'; [extra: string]: unknown };
   tools?: Tool[];
-  tool_choice?: 'none' | 'auto' | { type: 'function'; function: { name: string } } | null;
-  thinking?: { type: 'enabled' | 'disabled' };
+  /** 'required' only on kimi-k3 (ModelFacts.toolChoiceRequired). */
+  tool_choice?: 'none' | 'auto' | 'required' | { type: 'function'; function: { name: string } } | null;
+  /** kimi-k2.5 / kimi-k2.6 only; never together with reasoning_effort (see chatParams). */
+  thinking?: { type: 'enabled' | 'disabled'; keep?: 'all' | null };
+  /** kimi-k3's thinking depth. */
+  reasoning_effort?: 'low' | 'medium' | 'high';
   prompt_cache_key?: string;
   /** Sent only when true; the final usage arrives either way (see streaming). */
   stream_options?: { include_usage?: boolean };
@@ -82,6 +88,8 @@ export interface Usage {
   cached_tokens?: number;
   /** OpenAI's spelling, seen on newer servers. */
   prompt_tokens_details?: { cached_tokens?: number; [extra: string]: unknown };
+  /** Reasoning tokens of thinking models (part of completion_tokens, billed as output). */
+  completion_tokens_details?: { reasoning_tokens?: number; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 
