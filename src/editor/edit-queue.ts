@@ -51,10 +51,15 @@ export class EditQueue implements vscode.Disposable {
     return this.appliedText.length > 0;
   }
 
+  /** Called once when the document is found closed (the caller stops the request). */
+  onClosed: (() => void) | undefined;
+
   /** The document was closed: nothing more is written. */
   markClosed(): void {
+    if (this.closed) return;
     this.closed = true;
     this.pending = '';
+    this.onClosed?.();
   }
 
   push(code: string): void {
@@ -86,6 +91,7 @@ export class EditQueue implements vscode.Disposable {
 
   private async apply(final: boolean): Promise<void> {
     if (this.closed) return;
+    if (this.document.isClosed) return this.markClosed();
     const editor = this.liveEditor();
     // Hidden: hold the code (edits outside an editor would each be an undo step).
     if (!editor && !final) return;
@@ -118,6 +124,10 @@ export class EditQueue implements vscode.Disposable {
   private async applyChange(next: () => TextChange, stopBefore: boolean, stopAfter: boolean): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt++) {
       if (this.closed) return false;
+      if (this.document.isClosed) {
+        this.markClosed();
+        return false;
+      }
       if (await this.applyEdit(next(), stopBefore, stopAfter)) return true;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -132,7 +142,11 @@ export class EditQueue implements vscode.Disposable {
     try {
       const editor = this.liveEditor();
       if (editor) {
-        ok = await editor.edit((b) => b.replace(range, edit.text), { undoStopBefore: stopBefore, undoStopAfter: stopAfter });
+        // An editor closed meanwhile rejects the edit: then it is retried with the editor found next.
+        ok = await editor.edit((b) => b.replace(range, edit.text), { undoStopBefore: stopBefore, undoStopAfter: stopAfter }).then(
+          (applied) => applied,
+          () => false,
+        );
       } else {
         // Only the end of a stream is written while hidden; a workspace edit is its own undo step.
         const we = new vscode.WorkspaceEdit();

@@ -3,6 +3,7 @@
 // Only the answer's first code block goes in: reasoning never reaches the document.
 import * as vscode from 'vscode';
 import type { KimiService } from '../config/service';
+import { chatParams, modelFacts } from '../kimi';
 import type { ChatMessage } from '../kimi/types';
 import { ChatRun } from '../chat/run';
 import { CodeExtractor } from './code-extractor';
@@ -70,12 +71,21 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
     report(vscode.l10n.t('{0} characters', inserted.length));
   };
   const settings = o.kimi.settings();
+  // A thinking model spends part of max_tokens reasoning, and a fixed-sampling one rejects
+  // temperature: the model's own rules decide what is sent (a max_tokens the user set still wins).
+  const userMaxTokens = vscode.workspace.getConfiguration('kimi').inspect<number>('maxTokens');
+  const explicitMax = userMaxTokens?.globalValue ?? userMaxTokens?.workspaceValue ?? userMaxTokens?.workspaceFolderValue;
+  const params = chatParams(modelFacts(settings.model), {
+    thinking: 'auto',
+    ...(explicitMax !== undefined ? { maxTokens: settings.maxTokens } : {}),
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+  });
   const run = new ChatRun({
     client,
     model: settings.model,
     messages: o.messages,
-    maxTokens: settings.maxTokens,
-    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    maxTokens: params.max_tokens ?? settings.maxTokens,
+    ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
     onText: (text) => {
       stopThinking();
       answer += text;
@@ -96,11 +106,10 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
     cancelledBy ??= by;
     run.stop();
   };
+  // Later batches would land at stale offsets of a reopened document: stop the request now.
+  queue.onClosed = () => cancel('close');
   const closing = vscode.workspace.onDidCloseTextDocument((doc) => {
-    if (doc !== queue.document) return;
-    // Later batches would land at stale offsets of a reopened document: stop the request now.
-    queue.markClosed();
-    cancel('close');
+    if (doc === queue.document) queue.markClosed();
   });
   try {
     return await vscode.window.withProgress(

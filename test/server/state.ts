@@ -29,6 +29,8 @@ export class ServerState {
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
   balance: Balance = { ...DEFAULT_BALANCE };
+  /** Set: every /v1/caching route answers this status, as on an account or platform without explicit caches. */
+  cachingUnavailable: 400 | 403 | 404 | undefined;
   /** Streams still being written; drops as soon as a client disconnects (tests check that work stops). */
   openStreams = 0;
   /** When each pending cache becomes ready (ms). */
@@ -75,5 +77,6 @@ export class ServerState {
     this.faults.clear();
     this.requests.length = 0;
     this.balance = { ...DEFAULT_BALANCE };
+    this.cachingUnavailable = undefined;
   }
 }
