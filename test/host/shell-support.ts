@@ -70,8 +70,8 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
       shown.confirms.push(message);
       return confirm;
     },
-    question: async (message) => {
-      shown.questions.push(message);
+    question: async (message, detail) => {
+      shown.questions.push(`${message}\n${detail}`);
       return confirm;
     },
     info: async (m) => void shown.info.push(m),
