@@ -122,7 +122,7 @@ export class CacheCommands {
     if (!cache) return undefined;
     const expiry = formatExpiry(cache.expired_at, Date.now(), t);
     const value = await prompts.input({
-      title: t('Update TTL of "{0}"', cache.name || cache.id),
+      title: t('Update Cache TTL: "{0}"', cache.name || cache.id),
       prompt: t('New time to live in seconds, counted from now (1–{0}). Now: {1}.', MAX_CACHE_TTL_SECONDS, expiry || t('no expiry')),
       value: String(MAX_CACHE_TTL_SECONDS),
       validateInput: (v) => validateTtl(v, t),
