@@ -53,12 +53,13 @@ export async function withPrompts<T>(api: KimiApi, answers: Partial<Prompts>, bo
 
 /** A prompts stand-in that answers input boxes from a queue and records messages. */
 export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBoxOptions) => string | undefined)>, confirm = true) {
-  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[] } = {
+  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[]; questions: string[] } = {
     info: [],
     warn: [],
     error: [],
     inputs: [],
     confirms: [],
+    questions: [],
   };
   const prompts: Partial<Prompts> = {
     input: async (o) => {
@@ -69,6 +70,10 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
     },
     confirm: async (message) => {
       shown.confirms.push(message);
+      return confirm;
+    },
+    question: async (message, detail) => {
+      shown.questions.push(`${message}\n${detail}`);
       return confirm;
     },
     info: async (m) => void shown.info.push(m),
