@@ -76,7 +76,7 @@ for (const key of KEYS) {
   });
 }
 
-describe('the debug log', function () {
+describe('the log', function () {
   this.timeout(10_000);
   let server: MockServer;
   before(async () => {
@@ -84,22 +84,22 @@ describe('the debug log', function () {
   });
   after(() => server.close());
 
-  it('has method, path, status, duration, request id and the retry decisions', async () => {
+  it('has method, path, status, duration, request id and the retry decisions at info', async () => {
     const logger = new MemoryLogger();
     const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: server.url, logger });
     server.fault({ kind: 'status', status: 503 });
     await client.listModels();
     const [first, second] = server.requests;
-    assert.ok(logger.lines.some((l) => l.startsWith('debug GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models: retrying in \d+ ms \(503 server_error, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
+    assert.ok(logger.lines.some((l) => l.startsWith('info GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models: retrying in \d+ ms \(503 server_error: idempotent request, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
     server.fault({ kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'quota' });
     await client.listModels().catch(() => undefined);
-    assert.ok(logger.lines.some((l) => l.includes('not retrying (429 exceeded_current_quota_error')), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => l.startsWith('info GET /v1/models: not retrying (429 exceeded_current_quota_error: quota')), logger.lines.join('\n'));
     server.fault({ kind: 'cut', afterChunks: 2 });
     await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
-    assert.ok(logger.lines.some((l) => l.includes('POST /v1/chat/completions → 200') && l.includes('(stream open)')), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream failed after \d+ ms: InvokeConnectionError/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => l.startsWith('info POST /v1/chat/completions → 200') && l.includes('(stream open)')), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info POST \/v1\/chat\/completions stream failed after \d+ ms: InvokeConnectionError/.test(l)), logger.lines.join('\n'));
     await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
     assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream complete in \d+ ms/.test(l)), logger.lines.join('\n'));
   });
