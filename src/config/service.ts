@@ -73,7 +73,8 @@ export class KimiService implements vscode.Disposable {
     const fingerprint = `${key.key}\n${connectionKey(connection, this.settings())}`;
     if (this.current?.fingerprint !== fingerprint) {
       this.current = { fingerprint, client: this.createClient(key.key, connection) };
-      this.log.info(`Using ${connection.baseUrl}${connection.proxy ? ' through a proxy' : ''} (key from ${key.source}).`);
+      // The client's base URL is the normalised one: no credentials, no query string.
+      this.log.info(`Using ${this.current.client.baseUrl}${connection.proxy ? ' through a proxy' : ''} (key from ${key.source}).`);
     }
     return this.current.client;
   }

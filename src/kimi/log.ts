@@ -52,7 +52,7 @@ export class ClientLog {
   }
 
   debug(message: string): void {
-    this.#logger?.debug(this.redact(message));
+    if (this.debugEnabled) this.#logger!.debug(this.redact(message));
   }
 
   /** A request or response body, at debug only, cut and redacted. */
