@@ -56,7 +56,8 @@ export function retryVerdict(err: unknown, attempt: AttemptInfo): RetryVerdict {
   if (!err.retryable) return { retry: false, why: 'not retryable' };
   const retryAfter = (err as { retryAfter?: number }).retryAfter;
   if (retryAfter !== undefined && retryAfter > MAX_RETRY_AFTER_S) return { retry: false, why: `server asks to wait ${retryAfter} s` };
-  if (attempt.method !== 'POST' || attempt.idempotent) return { retry: true, why: 'idempotent request' };
+  if (attempt.method !== 'POST') return { retry: true, why: `a ${attempt.method} is safe to repeat` };
+  if (attempt.idempotent) return { retry: true, why: 'safe to repeat (changes nothing)' };
   if (attempt.accepted) return { retry: false, ambiguous: true, why: 'the server had accepted it (2xx headers), it may be answering and billing it' };
   if (err.status === 429) return { retry: true, why: 'the server declined it (429)' };
   if (err.status === 503) return { retry: true, why: 'the server declined it (503)' };

@@ -3,7 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvokeConnectionError, InvokeServerUnavailableError, InvokeTimeoutError, KimiClient } from '../../../src/kimi';
+import { InvokeConnectionError, InvokeRateLimitError, InvokeServerUnavailableError, InvokeTimeoutError, KimiClient, type InvokeError } from '../../../src/kimi';
+import { retryVerdict } from '../../../src/kimi/retry';
 import { drain, KEY, MemoryLogger, useServer } from './helpers';
 
 interface Counting {
@@ -216,4 +217,33 @@ describe('Paying once: creating a cache or tag whose answer was lost', function 
     assert.equal(tag.cache_id, cache.id);
     assert.equal(posts('/v1/caching/refs/tags'), 1);
   });
+});
+
+describe('Paying once: the retry rule per method', () => {
+  const socketError = (code: string): InvokeConnectionError => new InvokeConnectionError(`failed (${code})`, { cause: Object.assign(new Error(code), { code }) });
+  const cases: Array<[string, InvokeError, boolean, boolean, boolean]> = [
+    // error, accepted (2xx arrived), POST retried, GET retried
+    ['DNS failure', socketError('ENOTFOUND'), false, true, true],
+    ['DNS not answering', socketError('EAI_AGAIN'), false, true, true],
+    ['connection refused', socketError('ECONNREFUSED'), false, true, true],
+    ['connect timeout', new InvokeTimeoutError('t', { cause: { code: 'UND_ERR_CONNECT_TIMEOUT' } }), false, true, true],
+    ['reset before any answer', socketError('ECONNRESET'), false, true, true],
+    ['closed after reading', socketError('UND_ERR_SOCKET'), false, false, true],
+    ['no answer in time', new InvokeTimeoutError('t', { cause: { code: 'UND_ERR_HEADERS_TIMEOUT' } }), false, false, true],
+    ['reset after a 200', socketError('ECONNRESET'), true, false, true],
+    ['429 engine overloaded', new InvokeRateLimitError('busy', { status: 429, type: 'engine_overloaded_error', retryable: true }), false, true, true],
+    ['429 quota', new InvokeRateLimitError('quota', { status: 429, type: 'exceeded_current_quota_error' }), false, false, false],
+    ['503 with Retry-After', new InvokeServerUnavailableError('later', { status: 503, retryable: true, retryAfter: 2 }), false, true, true],
+    ['503 asking for 2 minutes', new InvokeServerUnavailableError('later', { status: 503, retryable: true, retryAfter: 120 }), false, false, false],
+    ['503', new InvokeServerUnavailableError('down', { status: 503, retryable: true }), false, true, true],
+    ['500', new InvokeServerUnavailableError('oops', { status: 500, retryable: true }), false, false, true],
+    ['504', new InvokeServerUnavailableError('slow', { status: 504, retryable: true }), false, false, true],
+  ];
+  for (const [name, err, accepted, post, get] of cases) {
+    it(`${name}: POST ${post ? 'retried' : 'not retried'}, GET ${get ? 'retried' : 'not retried'}`, () => {
+      assert.equal(retryVerdict(err, { method: 'POST', accepted }).retry, post);
+      assert.equal(retryVerdict(err, { method: 'GET', accepted }).retry, get);
+      assert.equal(retryVerdict(err, { method: 'POST', idempotent: true, accepted }).retry, get, 'a POST marked idempotent follows the GET rule');
+    });
+  }
 });

@@ -106,6 +106,15 @@ describe('KimiClient errors', function () {
     assert.ok(b!.at - a!.at >= 950, `waited ${b!.at - a!.at} ms`);
   });
 
+  it('a chat POST answered 503 with Retry-After waits that long and is sent again', async () => {
+    ctx.server.fault({ kind: 'status', status: 503, retryAfter: 1, times: 1 });
+    const res = await clientFor(ctx.server).generate('moonshot-v1-8k', q);
+    assert.equal(res.choices[0]!.finish_reason, 'stop');
+    const [a, b] = ctx.server.requests;
+    assert.equal(count('/v1/chat'), 2);
+    assert.ok(b!.at - a!.at >= 950, `waited ${b!.at - a!.at} ms`);
+  });
+
   it('429 exposes retryAfter from the header and from "try again after N seconds"', async () => {
     ctx.server.fault({ kind: 'status', status: 429, retryAfter: 7 });
     await assert.rejects(

@@ -92,7 +92,7 @@ describe('the log', function () {
     await client.listModels();
     const [first, second] = server.requests;
     assert.ok(logger.lines.some((l) => l.startsWith('info GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models: retrying in \d+ ms \(503 server_error: idempotent request, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models: retrying in \d+ ms \(503 server_error: a GET is safe to repeat, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
     assert.ok(logger.lines.some((l) => /^info GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
     server.fault({ kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'quota' });
     await client.listModels().catch(() => undefined);
