@@ -30,7 +30,7 @@ export function parseIndex(text: string): IndexFile | undefined {
 }
 
 /** Reads a file and the fingerprint of exactly the version read (the handle keeps its inode). */
-export async function readWithFingerprint(file: string): Promise<{ text: string; fingerprint: string } | undefined> {
+export async function readWithFingerprint(file: string): Promise<{ bytes: Buffer; fingerprint: string } | undefined> {
   let handle: fsp.FileHandle;
   try {
     handle = await fsp.open(file, 'r');
@@ -40,7 +40,7 @@ export async function readWithFingerprint(file: string): Promise<{ text: string;
   }
   try {
     const s = await handle.stat({ bigint: true });
-    return { text: await handle.readFile('utf8'), fingerprint: `${s.ino}:${s.size}:${s.mtimeNs}` };
+    return { bytes: await handle.readFile(), fingerprint: `${s.ino}:${s.size}:${s.mtimeNs}` };
   } finally {
     await handle.close();
   }

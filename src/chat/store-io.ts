@@ -4,6 +4,7 @@
 // No vscode import: unit-tested in plain Node.
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 
 /** Longest piece of a string serialized at once: JSON.stringify of 20 MB would block for tens of ms. */
 const STRING_PIECE = 256 * 1024;
@@ -123,4 +124,52 @@ export function fingerprintSync(file: string): string {
   } catch {
     return '';
   }
+}
+
+/** Time spent parsing before giving the event loop a turn. */
+const PARSE_SLICE_MS = 8;
+const NEWLINE = 0x0a;
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A conversation as written here: one line with the other fields ending in `"turns":[`, one line per
+ * turn, then `]}`. Still one JSON document (older versions and people read it as such), but a
+ * reader can parse it turn by turn. Raw newlines occur only between those lines: JSON escapes them.
+ */
+export function* conversationPieces(conversation: { turns: unknown[] }): Generator<string> {
+  const { turns, ...rest } = conversation;
+  const head = [...jsonPieces(rest)].join('');
+  yield `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"turns":[\n`;
+  for (let i = 0; i < turns.length; i++) {
+    if (i) yield ',\n';
+    yield* jsonPieces(turns[i]);
+  }
+  yield '\n]}';
+}
+
+/**
+ * Parses a conversation file without blocking the event loop for long: line by line when it has the
+ * layout above, as a whole otherwise (files of older versions).
+ */
+export async function parseConversationBytes(bytes: Buffer): Promise<unknown> {
+  const first = bytes.indexOf(NEWLINE);
+  const head = first < 0 ? '' : bytes.toString('utf8', 0, first);
+  const tail = bytes.toString('utf8', bytes.lastIndexOf(NEWLINE) + 1).trim();
+  if (!head.endsWith('"turns":[') || tail !== ']}') return JSON.parse(bytes.toString('utf8'));
+  const conversation = JSON.parse(`${head}]}`) as { turns: unknown[] };
+  let start = first + 1;
+  let sliceStart = performance.now();
+  for (;;) {
+    const end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) break;
+    let line = bytes.toString('utf8', start, end);
+    start = end + 1;
+    if (line.endsWith(',')) line = line.slice(0, -1);
+    if (line) conversation.turns.push(JSON.parse(line));
+    if (performance.now() - sliceStart > PARSE_SLICE_MS) {
+      await yieldToLoop();
+      sliceStart = performance.now();
+    }
+  }
+  return conversation;
 }

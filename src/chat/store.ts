@@ -8,7 +8,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Conversation, ConversationSummary } from './protocol';
 import { INDEX_FILE, indexData, mergeIndex, parseIndex, readWithFingerprint, readWithFingerprintSync, type IndexState } from './store-index';
-import { fingerprint, fingerprintSync, jsonPieces, writeAtomic, writeAtomicSync } from './store-io';
+import { conversationPieces, fingerprint, fingerprintSync, parseConversationBytes, writeAtomic, writeAtomicSync } from './store-io';
 import { adoptRead, markWritten, mergeFromDisk, newSyncState, noteLocalRemovals, toStored, type StoredConversation, type SyncState } from './store-merge';
 import { CONVERSATION_ID } from './validate';
 
@@ -55,10 +55,13 @@ function summaryOf(c: Conversation): ConversationSummary {
   return { id: c.id, title: c.title, updatedAt: c.updatedAt };
 }
 
-function parseConversation(text: string, id: string): StoredConversation {
-  const c = JSON.parse(text) as StoredConversation;
+function checkConversation(c: StoredConversation, id: string): StoredConversation {
   if (!c || c.id !== id || !Array.isArray(c.turns)) throw new Error('not a conversation file');
   return c;
+}
+
+async function parseConversation(bytes: Buffer, id: string): Promise<StoredConversation> {
+  return checkConversation((await parseConversationBytes(bytes)) as StoredConversation, id);
 }
 
 export class ConversationStore {
@@ -126,7 +129,7 @@ export class ConversationStore {
     try {
       read = await readWithFingerprint(this.fileOf(id));
       if (!read) return undefined;
-      const stored = parseConversation(read.text, id);
+      const stored = await parseConversation(read.bytes, id);
       const state = newSyncState();
       adoptRead(state, stored, read.fingerprint);
       delete stored.removedTurns;
@@ -183,7 +186,7 @@ export class ConversationStore {
     if (fingerprintSync(file) !== state.fingerprint) {
       const read = readWithFingerprintSync(file);
       try {
-        if (read) mergeFromDisk(conversation, parseConversation(read.text, id), state, read.fingerprint);
+        if (read) mergeFromDisk(conversation, checkConversation(JSON.parse(read.text) as StoredConversation, id), state, read.fingerprint);
       } catch {
         // An unreadable file is replaced by the conversation on screen.
       }
@@ -191,7 +194,7 @@ export class ConversationStore {
     noteLocalRemovals(conversation, state);
     this.updateSummary(conversation);
     const stored = toStored(conversation, state);
-    writeAtomicSync(file, JSON.stringify(stored));
+    writeAtomicSync(file, [...conversationPieces(stored)].join(''));
     markWritten(state, stored, fingerprintSync(file));
     writeAtomicSync(this.file(INDEX_FILE), JSON.stringify(indexData(this.index, this.activeId)));
   }
@@ -259,7 +262,7 @@ export class ConversationStore {
       if (!read) continue;
       let disk: StoredConversation;
       try {
-        disk = parseConversation(read.text, id);
+        disk = await parseConversation(read.bytes, id);
       } catch (e) {
         this.reportUnreadable(id, read.fingerprint, e);
         continue;
@@ -325,7 +328,7 @@ export class ConversationStore {
         const read = await readWithFingerprint(file);
         let disk: StoredConversation | undefined;
         try {
-          disk = read && parseConversation(read.text, id);
+          disk = read && (await parseConversation(read.bytes, id));
         } catch (e) {
           this.log.warn(`Conversation file ${id}.json was unreadable; writing the conversation shown over it: ${String(e)}`);
         }
@@ -338,7 +341,7 @@ export class ConversationStore {
       }
       noteLocalRemovals(conversation, state);
       const stored = toStored(conversation, state);
-      await writeAtomic(file, jsonPieces(stored));
+      await writeAtomic(file, conversationPieces(stored));
       markWritten(state, stored, await fingerprint(file));
       this.failing.delete(id);
     } catch (e) {
@@ -372,7 +375,7 @@ export class ConversationStore {
   private async readIndex(): Promise<{ index: Parameters<typeof mergeIndex>[1]; fingerprint: string } | undefined> {
     try {
       const read = await readWithFingerprint(this.file(INDEX_FILE));
-      const index = read && parseIndex(read.text);
+      const index = read && parseIndex(read.bytes.toString('utf8'));
       if (read && !index) this.log.warn('Conversation index of another version or damaged: rebuilding it from the files.');
       return read && index ? { index, fingerprint: read.fingerprint } : undefined;
     } catch (e) {
@@ -422,7 +425,7 @@ export class ConversationStore {
       const read = await readWithFingerprint(this.file(name)).catch(() => undefined);
       if (!read) continue;
       try {
-        const c = parseConversation(read.text, id);
+        const c = await parseConversation(read.bytes, id);
         this.index.summaries.push(summaryOf(c));
       } catch (e) {
         const stat = await fsp.stat(this.file(name)).catch(() => undefined);

@@ -206,6 +206,20 @@ describe('ConversationStore across windows', () => {
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), []);
   });
 
+  it('writes one line per turn (one JSON document) and reads that and the one-line files of older versions', async () => {
+    const c = await a.create({ title: 'lines' });
+    c.turns.push(turn('user', 'q\nwith a newline'), turn('assistant', 'a "quoted" 😀', { status: 'done' }));
+    await a.save(c);
+    const text = fs.readFileSync(path.join(dir, `${c.id}.json`), 'utf8');
+    assert.equal(text.split('\n').length, 4, text);
+    assert.deepEqual(JSON.parse(text), { ...c });
+    const old = { ...c, id: 'c-old-00000001', title: 'old', turns: c.turns.map((t) => ({ ...t })) };
+    fs.writeFileSync(path.join(dir, `${old.id}.json`), JSON.stringify(old));
+    await second();
+    assert.deepEqual(await b.open(old.id), old);
+    assert.deepEqual(await b.open(c.id), c);
+  });
+
   it('writes large values in pieces that add up to JSON.stringify', () => {
     const emoji = '😀'.repeat(200_000); // surrogate pairs across every piece boundary
     const value = { a: 'x"\\\n'.repeat(100_000), b: [1, undefined, null, { c: emoji, d: undefined }], e: true, f: 1.5 };
