@@ -3,66 +3,20 @@
 // wrote (store-merge.ts, store-index.ts); refresh() takes in another window's changes. Writes are
 // atomic (temp file, rename) and serialize a large conversation in pieces (store-io.ts).
 // No vscode import: unit-tested in plain Node against a temporary directory.
-import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Conversation, ConversationSummary } from './protocol';
 import { INDEX_FILE, indexData, mergeIndex, parseIndex, readWithFingerprint, readWithFingerprintSync, type IndexState } from './store-index';
-import { conversationPieces, fingerprint, fingerprintSync, parseConversationBytes, writeAtomic, writeAtomicSync } from './store-io';
+import {
+  checkConversation, markInterrupted, newConversationId, parseConversation, removeStaleTempFiles, scanFolder, summaryOf, WriteQueue,
+  type StoreChange, type StoreListener, type StoreLog,
+} from './store-files';
+import { conversationPieces, fingerprint, fingerprintSync, writeAtomic, writeAtomicSync } from './store-io';
 import { adoptRead, markWritten, mergeFromDisk, newSyncState, noteLocalRemovals, toStored, type StoredConversation, type SyncState } from './store-merge';
 import { CONVERSATION_ID } from './validate';
 
 export { writeAtomic } from './store-io';
-
-export interface StoreLog {
-  warn(message: string): void;
-}
-
-/** A conversation file that exists but could not be read (truncated, corrupt, unreadable). */
-export interface UnreadableConversation {
-  id: string;
-  file: string;
-  error: string;
-}
-
-/** What another window changed, found by refresh() or while merging a save. */
-export interface StoreChange {
-  list: boolean;
-  /** Loaded conversations that now hold another window's changes. */
-  conversations: string[];
-  /** Loaded conversations another window deleted (no longer saved here). */
-  deleted: string[];
-}
-
-export interface StoreListener {
-  changed?(change: StoreChange): void;
-  unreadable?(file: UnreadableConversation): void;
-  /** The first failure of a run of failing saves of this conversation (it stays in memory). */
-  saveFailed?(conversation: Conversation, error: unknown): void;
-}
-
-export function newConversationId(): string {
-  return `c-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-
-/** A title from the first question: its first line, shortened. */
-export function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0].replace(/\s+/g, ' ').trim();
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New conversation';
-}
-
-function summaryOf(c: Conversation): ConversationSummary {
-  return { id: c.id, title: c.title, updatedAt: c.updatedAt };
-}
-
-function checkConversation(c: StoredConversation, id: string): StoredConversation {
-  if (!c || c.id !== id || !Array.isArray(c.turns)) throw new Error('not a conversation file');
-  return c;
-}
-
-async function parseConversation(bytes: Buffer, id: string): Promise<StoredConversation> {
-  return checkConversation((await parseConversationBytes(bytes)) as StoredConversation, id);
-}
+export { newConversationId, titleFrom, type StoreChange, type StoreListener, type StoreLog, type UnreadableConversation } from './store-files';
 
 export class ConversationStore {
   private index: IndexState = { summaries: [], deleted: new Map(), base: new Map(), fingerprint: '' };
@@ -72,14 +26,9 @@ export class ConversationStore {
   /** Unreadable files already reported, by id → fingerprint. */
   private readonly reported = new Map<string, string>();
   private readonly failing = new Set<string>();
-  /** Per file: the write in progress, so writes to one file land in order. */
-  private readonly queues = new Map<string, Promise<void>>();
-  /** Per file: a write queued but not started yet (later saves join it). */
-  private readonly waiting = new Map<string, Promise<void>>();
+  private readonly writes = new WriteQueue();
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
-  /** Set by saveSync at deactivation: later asynchronous writes are dropped. */
-  private closed = false;
   listener: StoreListener = {};
 
   constructor(
@@ -98,7 +47,7 @@ export class ConversationStore {
     const listed = this.index.summaries.length;
     await this.scan();
     if (!disk || this.index.summaries.length !== listed) await this.saveIndex();
-    await this.removeStaleTempFiles();
+    await removeStaleTempFiles(this.dir);
     this.sort();
   }
 
@@ -162,7 +111,7 @@ export class ConversationStore {
     this.loaded.set(conversation.id, conversation);
     const indexChanged = this.updateSummary(conversation);
     await Promise.all([
-      this.enqueue(`${conversation.id}.json`, () => this.writeConversation(conversation), true),
+      this.writes.run(`${conversation.id}.json`, () => this.writeConversation(conversation), true),
       indexChanged ? this.saveIndex() : Promise.resolve(),
     ]);
   }
@@ -170,7 +119,7 @@ export class ConversationStore {
   /** Blocking save, for deactivation (an async write might not finish before the host exits). */
   saveSync(conversation: Conversation): void {
     // Writes still queued hold older states: they must not land after this one.
-    this.closed = true;
+    this.writes.closed = true;
     const id = conversation.id;
     const file = this.fileOf(id);
     const state = this.sync.get(id) ?? newSyncState();
@@ -217,12 +166,12 @@ export class ConversationStore {
     this.reported.delete(id);
     if (this.activeId === id) this.activeId = this.index.summaries[0]?.id;
     await this.saveIndex();
-    await this.enqueue(`${id}.json`, () => fsp.rm(this.fileOf(id), { force: true }));
+    await this.writes.run(`${id}.json`, () => fsp.rm(this.fileOf(id), { force: true }));
   }
 
   /** Waits for every write started so far. */
   async flush(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((p) => p.catch(() => undefined)));
+    await this.writes.flush();
   }
 
   /** Takes in what other windows changed: the list, loaded conversations, deletions. */
@@ -254,7 +203,7 @@ export class ConversationStore {
     await this.scan();
     for (const [id, conversation] of this.loaded) {
       const name = `${id}.json`;
-      if (this.queues.has(name)) continue; // the save under way merges
+      if (this.writes.busy(name)) continue; // the save under way merges
       const state = this.sync.get(id);
       const now = await fingerprint(this.fileOf(id));
       if (!state || now === '' || now === state.fingerprint) continue;
@@ -267,7 +216,7 @@ export class ConversationStore {
         this.reportUnreadable(id, read.fingerprint, e);
         continue;
       }
-      if (this.queues.has(name)) continue;
+      if (this.writes.busy(name)) continue;
       const ahead = mergeFromDisk(conversation, disk, state, read.fingerprint);
       this.updateSummary(conversation);
       change.conversations.push(id);
@@ -355,7 +304,7 @@ export class ConversationStore {
   }
 
   private saveIndex(): Promise<void> {
-    return this.enqueue(INDEX_FILE, async () => {
+    return this.writes.run(INDEX_FILE, async () => {
       const file = this.file(INDEX_FILE);
       if ((await fingerprint(file)) !== this.index.fingerprint) {
         const disk = await this.readIndex();
@@ -384,56 +333,9 @@ export class ConversationStore {
     }
   }
 
-  /**
-   * Runs `task` after the work queued for `name`. A save (`join`) queued but not started yet is
-   * joined: it writes the state of when it runs, so one write serves both.
-   */
-  private enqueue(name: string, task: () => Promise<void>, join = false): Promise<void> {
-    const joined = join ? this.waiting.get(name) : undefined;
-    if (joined) return joined;
-    if (!join) this.waiting.delete(name);
-    const previous = this.queues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => {
-      if (this.waiting.get(name) === next) this.waiting.delete(name);
-      return this.closed ? undefined : task();
-    });
-    this.queues.set(name, next);
-    if (join) this.waiting.set(name, next);
-    void next.finally(() => {
-      if (this.queues.get(name) === next) this.queues.delete(name);
-    }).catch(() => undefined);
-    return next;
-  }
-
-  /**
-   * Summaries of conversation files the list does not have (another window's, or an index lost),
-   * and the list without files that are gone. A file that cannot be read is listed and reported.
-   */
-  private async scan(): Promise<void> {
-    const names = await fsp.readdir(this.dir);
-    const present = new Set<string>();
-    for (const name of names) {
-      const id = name.replace(/\.json$/, '');
-      if (name === INDEX_FILE || !name.endsWith('.json') || !CONVERSATION_ID.test(id)) continue;
-      if (this.index.deleted.has(id)) {
-        // Written by a window that had not yet seen the deletion.
-        await fsp.rm(this.file(name), { force: true }).catch(() => undefined);
-        continue;
-      }
-      present.add(id);
-      if (this.index.summaries.some((s) => s.id === id)) continue;
-      const read = await readWithFingerprint(this.file(name)).catch(() => undefined);
-      if (!read) continue;
-      try {
-        const c = await parseConversation(read.bytes, id);
-        this.index.summaries.push(summaryOf(c));
-      } catch (e) {
-        const stat = await fsp.stat(this.file(name)).catch(() => undefined);
-        this.index.summaries.push({ id, title: `Could not be read: ${name}`, updatedAt: stat?.mtimeMs ?? 0 });
-        this.reportUnreadable(id, read.fingerprint, e);
-      }
-    }
-    this.index.summaries = this.index.summaries.filter((s) => present.has(s.id) || this.loaded.has(s.id) || this.queues.has(`${s.id}.json`));
+  private scan(): Promise<void> {
+    const keep = (id: string) => this.loaded.has(id) || this.writes.busy(`${id}.json`);
+    return scanFolder(this.dir, this.index, keep, this.reported, (id, fp, e) => this.reportUnreadable(id, fp, e));
   }
 
   private reportUnreadable(id: string, fp: string, error: unknown, always = false): void {
@@ -443,18 +345,4 @@ export class ConversationStore {
     this.reported.set(id, fp);
     this.listener.unreadable?.({ id, file: this.fileOf(id), error: message });
   }
-
-  /** Temp files left by a crash; recent ones may belong to another window writing right now. */
-  private async removeStaleTempFiles(): Promise<void> {
-    for (const name of await fsp.readdir(this.dir)) {
-      if (!name.endsWith('.tmp')) continue;
-      const stat = await fsp.stat(this.file(name)).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > 60_000) await fsp.rm(this.file(name), { force: true }).catch(() => undefined);
-    }
-  }
-}
-
-/** An answer still "streaming" on disk was cut off by a reload or a closed window: it stopped there. */
-function markInterrupted(conversation: Conversation): void {
-  for (const turn of conversation.turns) if (turn.status === 'streaming') turn.status = 'stopped';
 }

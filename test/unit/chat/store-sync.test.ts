@@ -177,6 +177,13 @@ describe('ConversationStore across windows', () => {
     assert.equal(reports.length, 2, 'trying to open it reports it again');
     await b.refresh();
     assert.equal(reports.length, 2, 'a refresh does not repeat the report for the same file');
+    fs.writeFileSync(path.join(dir, `${id}.json`), '{"id":"c-broken-0');
+    await b.refresh();
+    assert.equal(reports.length, 3, 'the file changed and is still unreadable: reported again');
+    fs.writeFileSync(path.join(dir, `${id}.json`), JSON.stringify({ ...good, id, title: 'repaired' }));
+    await b.refresh();
+    assert.equal(reports.length, 3);
+    assert.ok(b.list().some((s) => s.id === id && s.title === 'repaired'), 'a repaired file is listed with its title');
     // A conversation the index knows whose file got damaged: reported when opened.
     fs.writeFileSync(path.join(dir, `${good.id}.json`), '{"id":');
     const c = new ConversationStore(dir);
