@@ -7,9 +7,9 @@ import * as fsp from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 
 /** Longest piece of a string serialized at once: JSON.stringify of 20 MB would block for tens of ms. */
-const STRING_PIECE = 256 * 1024;
+const STRING_PIECE = 64 * 1024;
 /** Bytes gathered before one write (each write is an await: the event loop runs in between). */
-const WRITE_BUFFER = 512 * 1024;
+const WRITE_BUFFER = 128 * 1024;
 
 /**
  * JSON text of `value` in pieces, as JSON.stringify would write it. Long strings are cut into
