@@ -150,7 +150,9 @@ async function main(): Promise<void> {
     const store4 = phases.slice(0, 4);
     const worst = Math.max(...store4.map((p) => p.longestCpuMs ?? p.longestWallMs));
     console.log(`The other window's turn was merged: ${merged ? 'yes' : 'NO'}.`);
-    console.log(`Longest block of the store (${threadCpu ? 'main-thread CPU' : 'wall'}): ${worst.toFixed(1)} ms (target ≤ 50 ms): ${worst <= 50 ? 'met' : 'NOT met'}.`);
+    const naive = phases[4].longestCpuMs ?? phases[4].longestWallMs;
+    // Relative to the naive save on the same machine at the same time: a busy machine slows both.
+    console.log(`Longest block of the store (${threadCpu ? 'main-thread CPU' : 'wall'}): ${worst.toFixed(1)} ms, ${(naive / worst).toFixed(1)}× shorter than the naive save's (target ≥ 10×): ${naive / worst >= 10 ? 'met' : 'NOT met'}.`);
     if (!merged) process.exitCode = 1;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
