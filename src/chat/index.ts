@@ -8,6 +8,7 @@ import type { CacheTag, ContextCache } from '../kimi/types';
 import { ChatController } from './controller';
 import type { CacheRef } from './protocol';
 import { ConversationStore } from './store';
+import { syncAcrossWindows } from './sync';
 import { CHAT_VIEW_ID, ChatViewProvider } from './view';
 
 export type { ChatController } from './controller';
@@ -59,6 +60,7 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
     });
   context.subscriptions.push(
     controller,
+    syncAcrossWindows(controller, kimi.log),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     command('kimi.chat.new', async () => {
       const conversation = await controller.newConversation();
