@@ -37,6 +37,23 @@ describe('trust: the key', () => {
     assert.equal((await vscode.commands.getCommands(false)).includes('_kimi.trustProbe'), false);
   });
 
+  it('Restricted Mode ignores workspace values of every setting that costs money or moves data; limits are declared', () => {
+    const pkg = vscode.extensions.getExtension('kimi-vscode.kimi-vscode')!.packageJSON;
+    const properties: Record<string, { scope?: string; maximum?: number; markdownDeprecationMessage?: string }> = pkg.contributes.configuration.properties;
+    const restricted: string[] = pkg.capabilities.untrustedWorkspaces.restrictedConfigurations;
+    // Every kimi.* setting a workspace could set decides cost or data flow, so all of them are listed
+    // (application-scoped ones cannot come from a workspace at all).
+    const workspaceSettable = Object.entries(properties).filter(([, p]) => p.scope !== 'application').map(([id]) => id);
+    assert.deepEqual(workspaceSettable.filter((id) => !restricted.includes(id)), []);
+    for (const id of ['kimi.model', 'kimi.maxTokens', 'kimi.maxRetries', 'kimi.requestTimeout', 'kimi.temperature', 'kimi.tokenCount', 'kimi.thinking', 'kimi.reasoningEffort']) {
+      assert.ok(restricted.includes(id), id);
+    }
+    assert.equal(properties['kimi.maxTokens'].maximum, 131072);
+    assert.equal(properties['kimi.maxRetries'].maximum, 5);
+    assert.equal(properties['kimi.apiKey'].scope, 'application');
+    assert.ok(properties['kimi.apiKey'].markdownDeprecationMessage);
+  });
+
   it('keeps the endpoint table frozen', () => {
     assert.ok(Object.isFrozen(regionUrls));
     assert.throws(() => {
