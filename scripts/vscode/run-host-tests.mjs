@@ -72,7 +72,7 @@ try {
     if (verbose) page.on('console', (m) => console.log(`[browser:${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => verbose && console.log(`[browser:pageerror] ${e.message}`));
     page
-      .goto(workbenchUrl(server, { extensionDevelopmentPath: root, extensionTestsPath: tests }))
+      .goto(workbenchUrl(server, { extensionDevelopmentPath: root, extensionTestsPath: tests }), { timeout: 120_000 })
       .catch((e) => {
         console.error(`host: could not open the workbench: ${e.message}`);
         clearTimeout(timer);

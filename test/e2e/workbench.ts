@@ -97,7 +97,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }));
+    // Generous: on a loaded 2-core machine the first load of the workbench takes well over 30 s.
+    await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }), { timeout: 120_000 });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
     await kimiActivityEntry(page).waitFor({ timeout: 60_000 });
     return makeWorkbench(page, browser, mock, server);
