@@ -19,7 +19,7 @@ const outArg = argv.indexOf('--out');
 const out = outArg >= 0 ? resolve(argv[outArg + 1]) : join(root, `${manifest.name}-${manifest.version}.vsix`);
 
 // One .vsix: drop the ones earlier versions left in the root.
-for (const name of readdirSync(root)) {
+for (const name of outArg >= 0 ? [] : readdirSync(root)) {
   if (name.startsWith(`${manifest.name}-`) && name.endsWith('.vsix')) rmSync(join(root, name));
 }
 

@@ -52,6 +52,9 @@ export function vscodePaths(root) {
  *  env         extra environment for the server and its extension host
  *  port        default 0 (ephemeral)
  *  onOutput    called with every chunk the server prints (default: ignored)
+ *  extensionsDir  installed extensions (default: <profile>/extensions)
+ *  testDriver  false for people: without --enable-smoke-test-driver VS Code shows notification toasts,
+ *              but ignores the dev/test payload of workbenchUrl (default true, for the test runners)
  * Resolves to { url, port, authority, host, tempDir, userDataDir, workspace, stop() }.
  */
 export async function startVSCodeServer(options) {
@@ -62,7 +65,7 @@ export async function startVSCodeServer(options) {
   const ownTmp = join(tempDir, 'tmp');
   const userDataDir = options.profileDir ? resolve(options.profileDir) : join(tempDir, 'user-data');
   const serverDataDir = join(userDataDir, 'server');
-  const extensionsDir = join(userDataDir, 'extensions');
+  const extensionsDir = options.extensionsDir ? resolve(options.extensionsDir) : join(userDataDir, 'extensions');
   const workspace = options.workspace ? resolve(options.workspace) : join(tempDir, 'workspace');
   for (const dir of [ownTmp, join(userDataDir, 'User'), serverDataDir, extensionsDir, workspace]) {
     mkdirSync(dir, { recursive: true });
@@ -76,7 +79,7 @@ export async function startVSCodeServer(options) {
     '--port', String(options.port ?? 0),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
+    ...(options.testDriver === false ? [] : ['--enable-smoke-test-driver']),
     '--disable-workspace-trust',
     '--telemetry-level', 'off',
     '--user-data-dir', userDataDir,
@@ -148,7 +151,31 @@ export async function startVSCodeServer(options) {
   };
 
   const authority = `${host}:${port}`;
-  return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, workspace, stop, output: () => output };
+  return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, extensionsDir, workspace, stop, output: () => output };
+}
+
+/**
+ * Installs a .vsix into an extensions folder with the VS Code server's own CLI, as a user's
+ * `code --install-extension` does. Resolves to the CLI's output; rejects when it fails.
+ */
+export async function installVsix({ root, vsix, extensionsDir }) {
+  const { node, server } = vscodePaths(resolve(root));
+  const scratch = mkdtempSync(join(tmpdir(), 'kimi-vsix-'));
+  try {
+    const args = [server, '--accept-server-license-terms', '--install-extension', resolve(vsix), '--force',
+      '--extensions-dir', resolve(extensionsDir), '--server-data-dir', join(scratch, 'server'), '--user-data-dir', join(scratch, 'user')];
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: scratch, VSCODE_AGENT_FOLDER: join(scratch, 'server') } });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const code = await new Promise((r) => child.once('exit', r));
+    if (code !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`installing ${vsix} failed (exit ${code}):\n${output}`);
+    }
+    return output;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 // A throw-away profile gets quietSettings + the given ones. A persistent profile keeps what the user

@@ -24,6 +24,11 @@ export interface WorkbenchOptions {
   apiKey?: string | null;
   /** Files written into the workspace folder before the workbench opens (relative path → text). */
   files?: Record<string, string>;
+  /**
+   * Run the extension as a user has it: from this extensions folder (where a .vsix was installed),
+   * with no development path and without the smoke-test driver (so notification toasts show).
+   */
+  installedIn?: string;
 }
 
 export interface StatusItem {
@@ -90,6 +95,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       root,
       settings: { 'kimi.baseUrl': mock.url, ...(options.settings ?? {}) },
       env,
+      ...(options.installedIn ? { extensionsDir: options.installedIn, testDriver: false } : {}),
     });
     for (const [file, text] of Object.entries(options.files ?? {})) {
       mkdirSync(dirname(join(server.workspace, file)), { recursive: true });
@@ -97,8 +103,10 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }));
-    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    // Without the test driver the page's load event comes ~20 s late here (offline): wait for the UI instead.
+    if (options.installedIn) await page.goto(workbenchUrl(server), { waitUntil: 'commit' });
+    else await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }));
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
     await kimiActivityEntry(page).waitFor({ timeout: 60_000 });
     return makeWorkbench(page, browser, mock, server);
   } catch (err) {
