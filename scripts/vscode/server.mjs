@@ -73,7 +73,20 @@ export async function startVSCodeServer(options) {
   writeUserSettings(join(userDataDir, 'User', 'settings.json'), options.settings ?? {});
 
   const host = '127.0.0.1';
-  const args = [
+  // Old code-servers (4.93) cannot run lib/vscode/out/server-main.js alone: there VSCODE_SERVER names
+  // code-server's own entry (out/node/entry.js), which takes its own flags and honours the payload.
+  const wrapper = server.endsWith('entry.js');
+  const args = wrapper ? [
+    server,
+    '--bind-addr', `${host}:${options.port ?? 0}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--config', join(tempDir, 'code-server.yaml'),
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ] : [
     server,
     '--host', host,
     '--port', String(options.port ?? 0),
@@ -94,6 +107,7 @@ export async function startVSCodeServer(options) {
       ...process.env,
       TMPDIR: ownTmp,
       VSCODE_AGENT_FOLDER: serverDataDir,
+      XDG_DATA_HOME: join(tempDir, 'xdg-data'), // code-server keeps logs and state there
       ...(options.env ?? {}),
     },
   });
@@ -119,10 +133,10 @@ export async function startVSCodeServer(options) {
       const text = chunk.toString();
       output += text;
       options.onOutput?.(text);
-      const m = /Extension host agent listening on (\d+)/.exec(output);
+      const m = /Extension host agent listening on (\d+)|HTTP server listening on http:\/\/[\d.]+:(\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolvePort(Number(m[1]));
+        resolvePort(Number(m[1] ?? m[2]));
       }
     };
     child.stdout.on('data', onData);
@@ -162,9 +176,13 @@ export async function installVsix({ root, vsix, extensionsDir }) {
   const { node, server } = vscodePaths(resolve(root));
   const scratch = mkdtempSync(join(tmpdir(), 'kimi-vsix-'));
   try {
-    const args = [server, '--accept-server-license-terms', '--install-extension', resolve(vsix), '--force',
-      '--extensions-dir', resolve(extensionsDir), '--server-data-dir', join(scratch, 'server'), '--user-data-dir', join(scratch, 'user')];
-    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: scratch, VSCODE_AGENT_FOLDER: join(scratch, 'server') } });
+    const args = server.endsWith('entry.js')
+      ? [server, '--install-extension', resolve(vsix), '--force', '--extensions-dir', resolve(extensionsDir),
+        '--user-data-dir', join(scratch, 'user'), '--config', join(scratch, 'code-server.yaml')]
+      : [server, '--accept-server-license-terms', '--install-extension', resolve(vsix), '--force',
+        '--extensions-dir', resolve(extensionsDir), '--server-data-dir', join(scratch, 'server'), '--user-data-dir', join(scratch, 'user')];
+    const env = { ...process.env, TMPDIR: scratch, VSCODE_AGENT_FOLDER: join(scratch, 'server'), XDG_DATA_HOME: join(scratch, 'xdg-data') };
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let output = '';
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
