@@ -103,9 +103,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // Without the test driver the page's load event comes ~20 s late here (offline): wait for the UI instead.
-    if (options.installedIn) await page.goto(workbenchUrl(server), { waitUntil: 'commit' });
-    else await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }));
+    // The load event can come late (~20 s without the test driver offline, more on a busy machine):
+    // wait for the UI instead.
+    await page.goto(workbenchUrl(server, options.installedIn ? {} : { extensionDevelopmentPath: root }), { waitUntil: 'commit' });
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
     await kimiActivityEntry(page).waitFor({ timeout: 60_000 });
     return makeWorkbench(page, browser, mock, server);
