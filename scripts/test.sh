@@ -27,7 +27,7 @@ stage() {
   start=$(now)
   "$@"
   rc=$?
-  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$(elapsed "$start")" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
   [[ $rc == 0 ]] || failed=1
   return $rc
 }
@@ -53,7 +53,7 @@ suite() {
     else verdict="ok ($n passed)"
     fi
   fi
-  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$verdict")")
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$(elapsed "$start")" "$verdict")")
   [[ $verdict == ok* ]] || failed=1
 }
 
@@ -97,7 +97,7 @@ done
 echo
 echo "=== summary (stage, seconds, result)"
 printf '  %s\n' "${summary[@]}"
-printf '  %-8s %7ss\n' total "$(elapsed "$t0")"
+printf '  %-11s %7ss\n' total "$(elapsed "$t0")"
 if [[ $failed != 0 ]]; then
   echo "test.sh: FAILED"
   exit 1
