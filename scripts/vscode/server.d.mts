@@ -13,6 +13,8 @@ export interface VSCodeServerOptions {
   env?: Record<string, string>;
   port?: number;
   onOutput?: (text: string) => void;
+  extensionsDir?: string;
+  testDriver?: boolean;
 }
 
 export interface VSCodeServer {
@@ -22,6 +24,7 @@ export interface VSCodeServer {
   authority: string;
   tempDir: string;
   userDataDir: string;
+  extensionsDir: string;
   workspace: string;
   stop(): Promise<void>;
   output(): string;
@@ -35,3 +38,5 @@ export declare function workbenchUrl(
 ): string;
 
 export declare function launchChromium(options?: { headless?: boolean }): Promise<Browser>;
+
+export declare function installVsix(options: { root: string; vsix: string; extensionsDir: string }): Promise<string>;

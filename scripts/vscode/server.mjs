@@ -52,6 +52,9 @@ export function vscodePaths(root) {
  *  env         extra environment for the server and its extension host
  *  port        default 0 (ephemeral)
  *  onOutput    called with every chunk the server prints (default: ignored)
+ *  extensionsDir  installed extensions (default: <profile>/extensions)
+ *  testDriver  false for people: without --enable-smoke-test-driver VS Code shows notification toasts,
+ *              but ignores the dev/test payload of workbenchUrl (default true, for the test runners)
  * Resolves to { url, port, authority, host, tempDir, userDataDir, workspace, stop() }.
  */
 export async function startVSCodeServer(options) {
@@ -62,7 +65,7 @@ export async function startVSCodeServer(options) {
   const ownTmp = join(tempDir, 'tmp');
   const userDataDir = options.profileDir ? resolve(options.profileDir) : join(tempDir, 'user-data');
   const serverDataDir = join(userDataDir, 'server');
-  const extensionsDir = join(userDataDir, 'extensions');
+  const extensionsDir = options.extensionsDir ? resolve(options.extensionsDir) : join(userDataDir, 'extensions');
   const workspace = options.workspace ? resolve(options.workspace) : join(tempDir, 'workspace');
   for (const dir of [ownTmp, join(userDataDir, 'User'), serverDataDir, extensionsDir, workspace]) {
     mkdirSync(dir, { recursive: true });
@@ -70,13 +73,26 @@ export async function startVSCodeServer(options) {
   writeUserSettings(join(userDataDir, 'User', 'settings.json'), options.settings ?? {});
 
   const host = '127.0.0.1';
-  const args = [
+  // Old code-servers (4.93) cannot run lib/vscode/out/server-main.js alone: there VSCODE_SERVER names
+  // code-server's own entry (out/node/entry.js), which takes its own flags and honours the payload.
+  const wrapper = server.endsWith('entry.js');
+  const args = wrapper ? [
+    server,
+    '--bind-addr', `${host}:${options.port ?? 0}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--config', join(tempDir, 'code-server.yaml'),
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+  ] : [
     server,
     '--host', host,
     '--port', String(options.port ?? 0),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--enable-smoke-test-driver',
+    ...(options.testDriver === false ? [] : ['--enable-smoke-test-driver']),
     '--disable-workspace-trust',
     '--telemetry-level', 'off',
     '--user-data-dir', userDataDir,
@@ -91,6 +107,7 @@ export async function startVSCodeServer(options) {
       ...process.env,
       TMPDIR: ownTmp,
       VSCODE_AGENT_FOLDER: serverDataDir,
+      XDG_DATA_HOME: join(tempDir, 'xdg-data'), // code-server keeps logs and state there
       ...(options.env ?? {}),
     },
   });
@@ -116,10 +133,10 @@ export async function startVSCodeServer(options) {
       const text = chunk.toString();
       output += text;
       options.onOutput?.(text);
-      const m = /Extension host agent listening on (\d+)/.exec(output);
+      const m = /Extension host agent listening on (\d+)|HTTP server listening on http:\/\/[\d.]+:(\d+)/.exec(output);
       if (m) {
         clearTimeout(timer);
-        resolvePort(Number(m[1]));
+        resolvePort(Number(m[1] ?? m[2]));
       }
     };
     child.stdout.on('data', onData);
@@ -148,7 +165,35 @@ export async function startVSCodeServer(options) {
   };
 
   const authority = `${host}:${port}`;
-  return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, workspace, stop, output: () => output };
+  return { url: `http://${authority}/`, port, host, authority, tempDir, userDataDir, extensionsDir, workspace, stop, output: () => output };
+}
+
+/**
+ * Installs a .vsix into an extensions folder with the VS Code server's own CLI, as a user's
+ * `code --install-extension` does. Resolves to the CLI's output; rejects when it fails.
+ */
+export async function installVsix({ root, vsix, extensionsDir }) {
+  const { node, server } = vscodePaths(resolve(root));
+  const scratch = mkdtempSync(join(tmpdir(), 'kimi-vsix-'));
+  try {
+    const args = server.endsWith('entry.js')
+      ? [server, '--install-extension', resolve(vsix), '--force', '--extensions-dir', resolve(extensionsDir),
+        '--user-data-dir', join(scratch, 'user'), '--config', join(scratch, 'code-server.yaml')]
+      : [server, '--accept-server-license-terms', '--install-extension', resolve(vsix), '--force',
+        '--extensions-dir', resolve(extensionsDir), '--server-data-dir', join(scratch, 'server'), '--user-data-dir', join(scratch, 'user')];
+    const env = { ...process.env, TMPDIR: scratch, VSCODE_AGENT_FOLDER: join(scratch, 'server'), XDG_DATA_HOME: join(scratch, 'xdg-data') };
+    const child = spawn(node, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let output = '';
+    child.stdout.on('data', (c) => (output += c));
+    child.stderr.on('data', (c) => (output += c));
+    const code = await new Promise((r) => child.once('exit', r));
+    if (code !== 0 || !/successfully installed/i.test(output)) {
+      throw new Error(`installing ${vsix} failed (exit ${code}):\n${output}`);
+    }
+    return output;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 // A throw-away profile gets quietSettings + the given ones. A persistent profile keeps what the user

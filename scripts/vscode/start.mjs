@@ -4,8 +4,10 @@
 //  --desktop  (default with `code` on PATH) the desktop Extension Development Host.
 // Without MOONSHOT_API_KEY it starts the project's test server and points the extension at it.
 // Other options: --port N (web; default: a free port), --folder PATH (default: this checkout).
+// The web mode runs VS Code as people use it (no test driver, so notifications show as toasts) and
+// loads the extension as an installed one: this checkout is linked into the profile's extensions folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { quietSettings, startVSCodeServer, workbenchUrl } from './server.mjs';
@@ -48,15 +50,63 @@ async function startTestServer() {
   return found;
 }
 
+// Links this checkout into an extensions folder as the installed `<publisher>.<name>-<version>` and
+// lists it in the folder's extensions.json (which VS Code reads instead of scanning the folder).
+function linkCheckout(extensionsDir) {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const folderName = `${id}-${manifest.version}`;
+  const link = join(extensionsDir, folderName);
+  mkdirSync(extensionsDir, { recursive: true });
+  const isOurLink = (() => {
+    try {
+      return lstatSync(link).isSymbolicLink() && resolve(extensionsDir, readlinkSync(link)) === root;
+    } catch {
+      return false;
+    }
+  })();
+  if (!isOurLink) {
+    rmSync(link, { recursive: true, force: true });
+    symlinkSync(root, link, 'dir');
+  }
+  const listFile = join(extensionsDir, 'extensions.json');
+  let list = [];
+  try {
+    list = JSON.parse(readFileSync(listFile, 'utf8'));
+  } catch {
+    // none yet
+  }
+  list = list.filter((e) => e?.identifier?.id?.toLowerCase() !== id.toLowerCase());
+  list.push({
+    identifier: { id },
+    version: manifest.version,
+    location: { $mid: 1, path: link, scheme: 'file' },
+    relativeLocation: folderName,
+    metadata: { installedTimestamp: Date.now(), source: 'vsix' },
+  });
+  writeFileSync(listFile, JSON.stringify(list));
+  // Other versions' links from earlier starts would load the extension twice.
+  for (const e of list) if (e.relativeLocation !== folderName && e.identifier.id === id) rmSync(join(extensionsDir, e.relativeLocation), { force: true });
+}
+
+// The endpoint the extension will use, from the same settings it reads (user settings; kimi.baseUrl wins).
+function endpointIn(settingsFile, given) {
+  const current = existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {};
+  const all = { ...current, ...given };
+  if (all['kimi.baseUrl']) return all['kimi.baseUrl'];
+  return all['kimi.region'] === 'international' ? 'https://api.moonshot.ai/v1' : 'https://api.moonshot.cn/v1';
+}
+
 let settings = {};
 let env = {};
 const profileSettings =
   mode === 'desktop' ? join(stateDir, 'desktop-user-data', 'User', 'settings.json') : join(stateDir, 'profile', 'User', 'settings.json');
 if (process.env.MOONSHOT_API_KEY) {
-  console.log('MOONSHOT_API_KEY is set: the extension uses it with the real Moonshot API.');
   // Forget a test-server URL an earlier keyless start left in the profile (a URL the user set stays).
   const current = existsSync(profileSettings) ? JSON.parse(readFileSync(profileSettings, 'utf8')) : {};
   if (/^http:\/\/127\.0\.0\.1:\d+\/v1$/.test(current['kimi.baseUrl'] ?? '')) settings = { 'kimi.baseUrl': undefined };
+  console.log(`MOONSHOT_API_KEY is set: the extension uses it with ${endpointIn(profileSettings, settings)}`);
+  console.log(`  (kimi.baseUrl or kimi.region in ${profileSettings} choose another endpoint)`);
 } else {
   const mock = await startTestServer();
   settings = { 'kimi.baseUrl': mock.url };
@@ -83,20 +133,23 @@ if (mode === 'desktop') {
   code.once('exit', (c) => shutdown(c ?? 0));
 } else {
   const port = Number(opt('port') ?? 0);
+  const profileDir = join(stateDir, 'profile');
+  linkCheckout(join(profileDir, 'extensions'));
   const server = await startVSCodeServer({
     root,
     port,
-    profileDir: join(stateDir, 'profile'),
+    profileDir,
     workspace: folder,
     settings,
     env,
+    testDriver: false,
   });
   cleanups.push(() => server.stop());
   console.log('');
-  console.log(`VS Code (code-server ${server.authority}) is running with the Kimi extension loaded from ${root}.`);
-  console.log('Open this URL in a browser on this machine (it carries the extension to load):');
+  console.log(`VS Code (code-server ${server.authority}) is running with the Kimi extension installed from ${root}`);
+  console.log('(linked into the profile\'s extensions; after a rebuild, reload the window). Open in a browser on this machine:');
   console.log('');
-  console.log(`  ${workbenchUrl(server, { folder, extensionDevelopmentPath: root })}`);
+  console.log(`  ${workbenchUrl(server, { folder })}`);
   console.log('');
   console.log('Ctrl+C stops it. Settings and chats persist in .vscode-test/start/profile.');
 }

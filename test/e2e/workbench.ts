@@ -24,6 +24,11 @@ export interface WorkbenchOptions {
   apiKey?: string | null;
   /** Files written into the workspace folder before the workbench opens (relative path → text). */
   files?: Record<string, string>;
+  /**
+   * Run the extension as a user has it: from this extensions folder (where a .vsix was installed),
+   * with no development path and without the smoke-test driver (so notification toasts show).
+   */
+  installedIn?: string;
 }
 
 export interface StatusItem {
@@ -90,6 +95,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
       root,
       settings: { 'kimi.baseUrl': mock.url, ...(options.settings ?? {}) },
       env,
+      ...(options.installedIn ? { extensionsDir: options.installedIn, testDriver: false } : {}),
     });
     for (const [file, text] of Object.entries(options.files ?? {})) {
       mkdirSync(dirname(join(server.workspace, file)), { recursive: true });
@@ -97,9 +103,10 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    // Generous: on a loaded 2-core machine the first load of the workbench takes well over 30 s.
-    await page.goto(workbenchUrl(server, { extensionDevelopmentPath: root }), { timeout: 120_000 });
-    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 60_000 });
+    // The load event can come late (~20 s without the test driver offline, more on a busy machine):
+    // wait for the UI instead.
+    await page.goto(workbenchUrl(server, options.installedIn ? {} : { extensionDevelopmentPath: root }), { waitUntil: 'commit', timeout: 120_000 });
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout: 90_000 });
     await kimiActivityEntry(page).waitFor({ timeout: 60_000 });
     return makeWorkbench(page, browser, mock, server);
   } catch (err) {
