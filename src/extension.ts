@@ -10,10 +10,11 @@ import { prompts } from './config/prompts';
 import { KimiService } from './config/service';
 import { regionUrls } from './config/settings';
 import { registerEditor } from './editor';
+import { registerLanguageModels } from './lm';
 import { registerStatus } from './status';
 
 /** What activate() returns; host tests use it instead of reaching into internals. */
-export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void> };
+export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void>; languageModels: ReturnType<typeof registerLanguageModels> };
 
 export async function activate(context: vscode.ExtensionContext): Promise<KimiApi> {
   const started = performance.now();
@@ -32,11 +33,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const status = phase('status', () => registerStatus(context, kimi));
   const chat = phase('chat', () => registerChat(context, kimi));
   phase('editor', () => registerEditor(context, kimi, chat));
+  const languageModels = phase('lm', () => registerLanguageModels(context, kimi));
   // Secret storage and the context key settle in the background; nothing waits for them here.
   const ready = kimi.init();
   const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases, httpStackLoadedAtActivation: httpStackLoaded() };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
-  return { ...makeApi(kimi, caches, status, chat, timing), ready };
+  return { ...makeApi(kimi, caches, status, chat, timing), languageModels, ready };
 }
 
 function makeApi(
