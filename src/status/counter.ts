@@ -92,6 +92,14 @@ export class TokenCounter {
     }
     const text = source.text();
     const key = contentKey(model, text);
+    if (text === '') {
+      // Nothing to count, and the API refuses an empty message: 0 tokens, no request.
+      this.cancel();
+      if (key === this.shownKey) return void this.stats.unchanged++;
+      this.shownKey = key;
+      this.onResult({ kind: 'counted', tokens: 0, model, cached: false, latencyMs: 0 });
+      return;
+    }
     if (key === this.shownKey) {
       // Back to what is displayed (e.g. undo, or a selection change that keeps the text).
       this.cancel();

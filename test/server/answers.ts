@@ -28,6 +28,7 @@ function fenceFor(text: string): string {
  * a list and a fenced code block quoting the question.
  */
 export function answerFor(messages: readonly ChatMessage[]): string {
+  if (messages[messages.length - 1]?.role === 'tool') return answerAfterTools(messages);
   const question = lastUserText(messages);
   if (question.startsWith('echo:')) return question.slice('echo:'.length);
   const words = question.split(/\s+/).filter(Boolean).length;
@@ -48,6 +49,18 @@ export function answerFor(messages: readonly ChatMessage[]): string {
     fence,
     '',
   ].join('\n');
+}
+
+/** After tool results: one line per result of the last round of calls, searches summarised. */
+function answerAfterTools(messages: readonly ChatMessage[]): string {
+  let first = messages.length;
+  while (first > 0 && messages[first - 1].role === 'tool') first--;
+  const lines = messages.slice(first).map((m) => {
+    const name = m.name ?? m.tool_call_id?.replace(/:\d+$/, '') ?? 'tool';
+    if (name === '$web_search') return `Searched the web for "${lastUserText(messages)}": the test server's search found 3 pages that agree.`;
+    return `The tool ${name} answered: ${contentText(m.content)}`;
+  });
+  return lines.join('\n\n');
 }
 
 /** What a thinking model "thinks" before answering; streamed as reasoning_content. */

@@ -1,5 +1,5 @@
 // `npm run mock`: starts the test server by hand so a person can point the extension at it.
-//   node dist/test/server/cli.js [--port 8787] [--key sk-test-key] [--chunk-delay 20] [--cache-ready-after 300]
+//   node dist/test/server/cli.js [--port 8787] [--key sk-test-key] [--chunk-delay 20] [--cache-ready-after 300] [--current-models-only]
 import { startMockServer, TEST_API_KEY } from './index';
 
 function flag(name: string): string | undefined {
@@ -28,11 +28,13 @@ async function main(): Promise<void> {
     apiKeys: [key],
     chunkDelayMs: numberFlag('chunk-delay', 20),
     cacheReadyAfterMs: numberFlag('cache-ready-after', 300),
+    currentModelsOnly: process.argv.includes('--current-models-only'),
   });
   console.log(`Kimi test server listening on ${server.url}`);
   console.log(`API key: ${key}`);
   console.log(`Point the extension at it: set "kimi.baseUrl": "${server.url}" and run "Kimi: Set API Key" with the key above.`);
-  console.log('Control: POST /__mock/faults, POST /__mock/reset, GET /__mock/requests, GET /__mock/state. Ctrl+C stops.');
+  if (server.state.currentModelsOnly) console.log('Only the current models are listed; older ids answer 404.');
+  console.log('Control: POST /__mock/faults, POST /__mock/models, POST /__mock/reset, GET /__mock/requests, GET /__mock/state. Ctrl+C stops.');
   const stop = (): void => {
     server.close().then(() => process.exit(0), () => process.exit(1));
   };

@@ -16,6 +16,14 @@ export function reset(ctx: RequestContext): JsonReply {
   return { body: { ok: true } };
 }
 
+/** `{"currentOnly": true}` lists only the 2026 models (older ids then answer 404); false lists all. */
+export function setModels(ctx: RequestContext): JsonReply {
+  const body = ctx.body as { currentOnly?: unknown } | undefined;
+  if (typeof body?.currentOnly !== 'boolean') throw invalidRequest('send {"currentOnly": true|false}');
+  ctx.state.currentModelsOnly = body.currentOnly;
+  return { body: { ok: true, currentOnly: body.currentOnly } };
+}
+
 export function requests(ctx: RequestContext): JsonReply {
   return { body: ctx.state.requests };
 }
@@ -29,6 +37,7 @@ export function state(ctx: RequestContext): JsonReply {
       faults: ctx.state.faults.pending(),
       requests: ctx.state.requests.length,
       balance: ctx.state.balance,
+      currentModelsOnly: ctx.state.currentModelsOnly,
       options: { ...ctx.state.options, apiKeys: undefined },
     },
   };

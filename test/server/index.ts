@@ -29,6 +29,8 @@ export interface MockServerOptions {
   cacheReadyAfterMs?: number;
   /** Pause between streamed chunks; default 0. */
   chunkDelayMs?: number;
+  /** List only the 2026 models (kimi-k3, kimi-k2.7-code*, kimi-k2.6); older ids answer 404. Default false. */
+  currentModelsOnly?: boolean;
 }
 
 export interface MockServer {
@@ -86,6 +88,7 @@ const ROUTES: Route[] = [
   route('POST', '/__mock/reset', control.reset, true),
   route('GET', '/__mock/requests', control.requests, true),
   route('GET', '/__mock/state', control.state, true),
+  route('POST', '/__mock/models', control.setModels, true),
 ];
 
 function findRoute(method: string, path: string): { route: Route; params: string[] } | undefined {
@@ -215,6 +218,7 @@ export async function startMockServer(o: MockServerOptions = {}): Promise<MockSe
     apiKeys: o.apiKeys ?? [TEST_API_KEY],
     cacheReadyAfterMs: o.cacheReadyAfterMs ?? 300,
     chunkDelayMs: o.chunkDelayMs ?? 0,
+    currentModelsOnly: o.currentModelsOnly ?? false,
   };
   const state = new ServerState(options);
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {

@@ -19,6 +19,8 @@ export interface ServerOptions {
   apiKeys: string[];
   cacheReadyAfterMs: number;
   chunkDelayMs: number;
+  /** List only the current (2026) models; older ids answer 404 as retired. */
+  currentModelsOnly: boolean;
 }
 
 const DEFAULT_BALANCE: Balance = { available_balance: 49.58894, voucher_balance: 46.58893, cash_balance: 3.00001 };
@@ -29,12 +31,18 @@ export class ServerState {
   readonly faults = new FaultQueue();
   readonly requests: RecordedRequest[] = [];
   balance: Balance = { ...DEFAULT_BALANCE };
+  /** The "only current models" switch (starts at options.currentModelsOnly; reset restores that). */
+  currentModelsOnly: boolean;
+  /** Message-prefix hashes seen by chat requests, for automatic prefix-cache hits (kimi-k* models). */
+  readonly prefixes = new Set<string>();
   /** Streams still being written; drops as soon as a client disconnects (tests check that work stops). */
   openStreams = 0;
   /** When each pending cache becomes ready (ms). */
   private readonly readyAt = new Map<string, number>();
 
-  constructor(readonly options: ServerOptions) {}
+  constructor(readonly options: ServerOptions) {
+    this.currentModelsOnly = options.currentModelsOnly;
+  }
 
   addCache(cache: ContextCache): void {
     this.caches.set(cache.id, cache);
@@ -75,5 +83,7 @@ export class ServerState {
     this.faults.clear();
     this.requests.length = 0;
     this.balance = { ...DEFAULT_BALANCE };
+    this.currentModelsOnly = this.options.currentModelsOnly;
+    this.prefixes.clear();
   }
 }

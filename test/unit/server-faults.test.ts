@@ -4,7 +4,8 @@ import { startMockServer, type MockServer } from '../server';
 import { call, rawRequest, stream, textOf } from './server-support';
 
 const CHAT = '/v1/chat/completions';
-const ASK = { model: 'kimi-k2.5', messages: [{ role: 'user', content: 'echo:你好，世界！Kimi 🎉 streams bytes.' }] };
+// Thinking off: the fault tests count content chunks.
+const ASK = { model: 'kimi-k2.5', thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'echo:你好，世界！Kimi 🎉 streams bytes.' }] };
 
 /** True when this piece on its own is not valid UTF-8 (it splits a character). */
 function splitsACharacter(bytes: Buffer): boolean {

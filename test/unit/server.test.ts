@@ -168,7 +168,10 @@ describe('test server: core routes', () => {
     assert.equal(textOf(result.events), 'ok');
     const whole = await call(server, 'POST', '/v1/chat/completions', { model: 'kimi-k2.5', thinking: { type: 'enabled' }, messages: [{ role: 'user', content: 'echo:ok' }] });
     assert.ok(whole.json.choices[0].message.reasoning_content.length > 0);
-    const plain = await call(server, 'POST', '/v1/chat/completions', { model: 'kimi-k2.5', messages: [{ role: 'user', content: 'echo:ok' }] });
+    // kimi-k2.5 thinks by default; thinking disabled gives a plain answer.
+    const byDefault = await call(server, 'POST', '/v1/chat/completions', { model: 'kimi-k2.5', messages: [{ role: 'user', content: 'echo:ok' }] });
+    assert.ok(byDefault.json.choices[0].message.reasoning_content.length > 0);
+    const plain = await call(server, 'POST', '/v1/chat/completions', { model: 'kimi-k2.5', thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'echo:ok' }] });
     assert.equal(plain.json.choices[0].message.reasoning_content, undefined);
   });
 
@@ -256,7 +259,7 @@ describe('test server: core routes', () => {
     it('accepts the tool result and answers', async () => {
       const messages = [
         ...ask.messages,
-        { role: 'assistant', content: '', tool_calls: [{ id: 'get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
+        { role: 'assistant', content: '', reasoning_content: 'I call it.', tool_calls: [{ id: 'get_weather:0', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] },
         { role: 'tool', tool_call_id: 'get_weather:0', name: 'get_weather', content: 'sunny' },
       ];
       const reply = await call(server, 'POST', '/v1/chat/completions', { ...ask, messages });
@@ -271,7 +274,7 @@ describe('test server: core routes', () => {
     const paced = await startMockServer({ chunkDelayMs: 30 });
     try {
       const started = Date.now();
-      const result = await stream(paced, { model: 'kimi-k2.5', messages: [{ role: 'user', content: 'echo:a b c d e' }] });
+      const result = await stream(paced, { model: 'moonshot-v1-8k', messages: [{ role: 'user', content: 'echo:a b c d e' }] });
       // 1 role chunk + 5 words + finish = 7 chunks, so at least 6 pauses.
       assert.equal(result.events.length, 7);
       assert.ok(Date.now() - started >= 6 * 30 - 5, `took ${Date.now() - started} ms`);

@@ -115,6 +115,15 @@ describe('KimiClient API methods', function () {
     assert.deepEqual(ctx.server.requests.at(-1)!.body, { model: 'moonshot-v1-8k', messages: question });
   });
 
+  it('countTokens leaves out empty messages, and counts nothing as 0 without a request', async () => {
+    const n = await client.countTokens('moonshot-v1-8k', [{ role: 'user', content: '' }, ...question, { role: 'user', content: [] }]);
+    assert.equal(n, estimateTokens(question));
+    assert.deepEqual(ctx.server.requests.at(-1)!.body, { model: 'moonshot-v1-8k', messages: question });
+    const before = ctx.server.requests.length;
+    assert.equal(await client.countTokens('moonshot-v1-8k', [{ role: 'user', content: '' }]), 0);
+    assert.equal(ctx.server.requests.length, before);
+  });
+
   it('getBalance unwraps the {code,data,status} answer', async () => {
     const b = await client.getBalance();
     assert.equal(typeof b.available_balance, 'number');

@@ -160,4 +160,16 @@ describe('TokenCounter', () => {
     await flush();
     assert.equal(results[0].latencyMs, 540);
   });
+
+  it('counts empty text as 0 tokens at once, without a request (the API refuses empty messages)', async () => {
+    const { clock, calls, results, counter } = setup();
+    counter.update(src('hello'), 'm');
+    counter.update(src(''), 'm');
+    assert.deepEqual(results.map((r) => [r.kind, r.kind === 'counted' ? r.tokens : -1]), [['counted', 0]]);
+    clock.advance(1000);
+    await flush();
+    assert.equal(calls.length, 0, 'the pending count of "hello" was dropped too');
+    counter.update(src(''), 'm');
+    assert.equal(results.length, 1, 'unchanged');
+  });
 });
