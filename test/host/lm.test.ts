@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { KimiApi } from '../../src/extension';
 import { estimateTokens, type MockServer } from '../server';
+import { reasoningFor } from '../server/answers';
 import { MODELS } from '../server/models';
 import { connectToTestServer, disconnect, kimiApi, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
 
@@ -173,9 +174,35 @@ const WEATHER: vscode.LanguageModelChatTool = {
         { tools: [WEATHER] },
       ),
     );
-    const assistant = chatBodies(server)[1]!.messages[1]!;
-    assert.equal(assistant.role, 'assistant');
+    const assistant = chatBodies(server)[1]!.messages.find((m) => m.role === 'assistant');
+    assert.ok(assistant, 'the tool-call turn was sent back as an assistant message (not folded for lack of reasoning)');
     assert.equal(assistant.reasoning_content, 'The user asked a question of 3 words. I will answer it in Markdown.');
+  });
+
+  it('replays a preserved-thinking model\'s reasoning on every earlier answer (the server refuses a turn without it)', async () => {
+    const model = await kimiModel('kimi-k2.7-code');
+    const ask = vscode.LanguageModelChatMessage.User('echo:first answer');
+    const first = await collect(await model.sendRequest([ask], {}));
+    assert.equal(textOf(first), 'first answer', 'only the answer is shown, not the reasoning');
+    const again = vscode.LanguageModelChatMessage.User('echo:second answer');
+    const second = await collect(await model.sendRequest([ask, vscode.LanguageModelChatMessage.Assistant(textOf(first)), again], {}));
+    assert.equal(textOf(second), 'second answer');
+    const [sentFirst, sentSecond] = chatBodies(server);
+    assert.deepEqual(sentSecond!.messages[1], {
+      role: 'assistant',
+      content: 'first answer',
+      reasoning_content: reasoningFor(sentFirst!.messages as never),
+    });
+  });
+
+  it('estimates locally where the estimate endpoint does not know the model (kimi-k3)', async () => {
+    const model = await kimiModel('kimi-k3');
+    const text = 'Count me for the newest model, please.';
+    assert.equal(await model.countTokens(text), Math.ceil(text.length / 4));
+    const counted = server.requests.filter((r) => r.path === '/v1/tokenizers/estimate-token-count');
+    assert.equal(counted.length, 1, 'asked once, then the local estimate');
+    assert.equal(await model.countTokens('another text for kimi-k3'), Math.ceil('another text for kimi-k3'.length / 4));
+    assert.equal(server.requests.filter((r) => r.path === '/v1/tokenizers/estimate-token-count').length, 1, 'not asked again');
   });
 
   it('without a key: no models (silently), a NoPermissions error on send, and the model list changes', async () => {
