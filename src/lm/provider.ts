@@ -47,15 +47,21 @@ export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiMo
       }),
       // The output reserve (and so maxInputTokens) follows the answer-length setting.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kimi.maxTokens')) this.#changed.fire();
+        if (e.affectsConfiguration('kimi.maxTokens') || e.affectsConfiguration('kimi.thinking')) this.#changed.fire();
       }),
     );
   }
 
   /** The chat panel's preferences, so both send the same thinking and sampling parameters. */
   preferences(): ChatPreferences {
-    const s = this.kimi.settings();
-    return { thinking: 'auto', maxTokens: s.maxTokens, ...(s.temperature !== undefined ? { temperature: s.temperature } : {}) };
+    // Read like the panel reads them; thinking and reasoningEffort are settings the panel adds.
+    const s = this.kimi.settings() as ReturnType<KimiService['settings']> & Partial<Pick<ChatPreferences, 'thinking' | 'reasoningEffort' | 'maxTokens'>>;
+    return {
+      thinking: s.thinking ?? 'auto',
+      ...(s.reasoningEffort ? { reasoningEffort: s.reasoningEffort } : {}),
+      ...(s.maxTokens !== undefined ? { maxTokens: s.maxTokens } : {}),
+      ...(s.temperature !== undefined ? { temperature: s.temperature } : {}),
+    };
   }
 
   async provideLanguageModelChatInformation(options: vscode.PrepareLanguageModelChatModelOptions, _token: vscode.CancellationToken): Promise<KimiModelInfo[]> {
