@@ -7,7 +7,7 @@ import type { KimiApi } from '../../src/extension';
 import { estimateTokens, type MockServer } from '../server';
 import { reasoningFor } from '../server/answers';
 import { MODELS } from '../server/models';
-import { connectToTestServer, disconnect, kimiApi, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
+import { connectToTestServer, disconnect, kimiApi, scripted, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
 
 const CHAT = '/v1/chat/completions';
 const hasApi = typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider === 'function';
@@ -203,6 +203,29 @@ const WEATHER: vscode.LanguageModelChatTool = {
     assert.equal(counted.length, 1, 'asked once, then the local estimate');
     assert.equal(await model.countTokens('another text for kimi-k3'), Math.ceil('another text for kimi-k3'.length / 4));
     assert.equal(server.requests.filter((r) => r.path === '/v1/tokenizers/estimate-token-count').length, 1, 'not asked again');
+  });
+
+  it('reports a used-up balance as Blocked and a model the platform refuses as NotFound, with the next step', async () => {
+    const model = await kimiModel('moonshot-v1-8k');
+    const failure = async () => {
+      const response = await model.sendRequest([vscode.LanguageModelChatMessage.User('hi')], {});
+      return collect(response).then(() => undefined, (e: unknown) => e as vscode.LanguageModelError);
+    };
+    server.fault({ match: CHAT, kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'You exceeded your current token quota: 0' });
+    const blocked = await failure();
+    assert.equal(blocked?.code, 'Blocked', String(blocked));
+    assert.match(blocked!.message, /top up/);
+    server.fault({ match: CHAT, kind: 'status', status: 404, type: 'resource_not_found_error', message: 'Not found the model moonshot-v1-8k or Permission denied' });
+    const notFound = await failure();
+    assert.equal(notFound?.code, 'NotFound', String(notFound));
+    assert.match(notFound!.message, /choose another model/);
+  });
+
+  it('as the Chat view\'s management command, Set API Key asks for the key (the vendor id it is given is not one)', async () => {
+    const { prompts, shown } = scripted([undefined]);
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.setApiKey', 'kimi'));
+    assert.equal(shown.inputs.length, 1, 'the key was asked for');
+    assert.equal((await api.kimi.apiKey())?.key, TEST_KEY, 'the stored key is unchanged');
   });
 
   it('without a key: no models (silently), a NoPermissions error on send, and the model list changes', async () => {
