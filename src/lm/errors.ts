@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import { describeError, NoApiKeyError } from '../config/errors';
 import { InvokeAuthorizationError, InvokeBadRequestError, InvokeRateLimitError } from '../kimi';
+import { MalformedToolCallError } from './answer';
 import { UnsupportedInputError } from './messages';
 
 export function languageModelError(e: unknown): Error {
   if (e instanceof vscode.LanguageModelError) return e;
-  if (e instanceof UnsupportedInputError) return e;
+  // Already clear and Kimi-specific.
+  if (e instanceof UnsupportedInputError || e instanceof MalformedToolCallError) return e;
   const message = `Kimi: ${describeError(e).message}`;
   if (e instanceof NoApiKeyError || e instanceof InvokeAuthorizationError) return vscode.LanguageModelError.NoPermissions(message);
   if (e instanceof InvokeRateLimitError) return vscode.LanguageModelError.Blocked(message);
