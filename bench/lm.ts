@@ -103,12 +103,14 @@ async function main(): Promise<void> {
       return text;
     };
     const provider = async () => {
-      const parts: TextPart[] = [];
+      let text = '';
       await streamAnswer({
         client, model: MODEL, facts, preferences: { thinking: 'auto', maxTokens: 4096 }, messages: conv.vscode, tools: [], toolRequired: false,
-        classify: classifyByShape, reasoning, token: never, onText: (t) => parts.push(new TextPart(t)), onToolCall: () => {},
+        classify: classifyByShape, reasoning, token: never, onToolCall: () => {},
+        // What provider.ts does per delta (a text part for progress.report); the sink is the panel's.
+        onText: (t) => (text += new TextPart(t).value),
       });
-      return parts.map((p) => p.value).join('');
+      return text;
     };
     const results = { panel: [] as { cpuUs: number; wallMs: number }[], provider: [] as { cpuUs: number; wallMs: number }[] };
     for (let i = 0; i < 3; i++) {
