@@ -8,5 +8,6 @@ export async function run(): Promise<void> {
   if (!extension) throw new Error('kimi-vscode.kimi-vscode is not loaded');
   const wasActive = extension.isActive;
   const api = await extension.activate();
+  if (!api) throw new Error('the extension exported nothing: not in Test mode');
   console.log(`kimi-activation ${JSON.stringify({ ...api.timing, activatedByStartup: wasActive })}`);
 }

@@ -6,7 +6,9 @@
 // measured here comes from not re-rendering finished blocks, not from skipping deltas.
 // Prints, per renderer, the main thread's total task time and longest task (from a Chromium trace,
 // cross-checked with CDP Performance.getMetrics TaskDuration), and the ratio.
-//   node dist/bench/render.js [--tokens 20000] [--batch 6] [--code-blocks 30]
+// A third run streams a thinking model's answer: `--reasoning-tokens` of reasoning into the panel's
+// Thinking section (webview/thinking.ts: the same renderer), then the same answer beside it.
+//   node dist/bench/render.js [--tokens 20000] [--batch 6] [--code-blocks 30] [--reasoning-tokens 10000] [--naive 1]
 import type { CDPSession, Page } from 'playwright-core';
 import { estimateTextTokens, splitDeltas } from '../test/server/answers';
 import { bundle, launchChromium, openWebviewPage } from '../test/e2e/webview-page';
@@ -57,6 +59,23 @@ function makeAnswer(tokens: number, codeBlocks: number): string {
   return text + '\n';
 }
 
+/** Reasoning as thinking models write it: prose paragraphs, a few lists, inline code, no fences. */
+function makeReasoning(tokens: number): string {
+  const random = seeded(10_000);
+  const sentence = () => {
+    const words = Array.from({ length: 8 + Math.floor(random() * 14) }, () => WORDS[Math.floor(random() * WORDS.length)]);
+    if (random() < 0.2) words[3] = `\`${words[3]}\``;
+    return words.join(' ').replace(/^./, (c) => c.toUpperCase()) + '.';
+  };
+  const parts: string[] = [];
+  let text = '';
+  while (estimateTextTokens(text) < tokens) {
+    parts.push(random() < 0.15 ? Array.from({ length: 3 }, () => `- ${sentence()}`).join('\n') : Array.from({ length: 3 + Math.floor(random() * 4) }, sentence).join(' '));
+    if (parts.length % 20 === 0) text = parts.join('\n\n');
+  }
+  return parts.join('\n\n') + '\n';
+}
+
 /** Word-ish deltas grouped into host batches of about `batchTokens` tokens. */
 function batches(text: string, batchTokens: number): string[] {
   const out: string[] = [];
@@ -75,22 +94,38 @@ function batches(text: string, batchTokens: number): string[] {
 const DRIVER = `
 import { createStreamRenderer } from './webview/stream-renderer';
 import { renderMarkdown } from './webview/markdown';
-function run(kind: 'stream' | 'naive', deltas: string[]): Promise<{ wallMs: number; html: string }> {
+import { ThinkingSection } from './webview/thinking';
+function run(kind: 'stream' | 'naive' | 'thinking', deltas: string[], reasoning: string[]): Promise<{ wallMs: number; html: string }> {
   return new Promise((resolve) => {
-    const root = document.getElementById('app')!;
+    const app = document.getElementById('app')!;
+    const root = document.createElement('div');
     let text = '';
-    const renderer = kind === 'stream'
-      ? createStreamRenderer(root)
-      : { push(d: string) { text += d; root.replaceChildren(renderMarkdown(text)); }, finish() {} };
+    let thinking: ThinkingSection | undefined;
+    if (kind === 'thinking') {
+      thinking = ThinkingSection.live(() => undefined);
+      app.append(thinking.el);
+    }
+    app.append(root);
+    const renderer = kind === 'naive'
+      ? { push(d: string) { text += d; root.replaceChildren(renderMarkdown(text)); }, finish() {} }
+      : createStreamRenderer(root);
+    let r = 0;
     let i = 0;
     const t0 = performance.now();
     const step = () => {
+      if (thinking && r < reasoning.length) {
+        thinking.push(reasoning[r++]);
+        requestAnimationFrame(step);
+        return;
+      }
       if (i < deltas.length) {
+        thinking?.answerStarted();
         renderer.push(deltas[i++]);
         requestAnimationFrame(step);
         return;
       }
       renderer.finish();
+      thinking?.done(performance.now() - t0);
       requestAnimationFrame(() => requestAnimationFrame(() => {
         const wallMs = performance.now() - t0;
         // Compare content, not the stream renderer's .md-chunk containers.
@@ -109,7 +144,7 @@ interface TraceEvent { name: string; ph: string; pid: number; tid: number; dur?:
 
 interface Figures { kind: string; totalMs: number; longestMs: number; tasksOver50: number; wallTotalMs: number; wallLongestMs: number; metricsMs: number; scriptMs: number; layoutMs: number; styleMs: number; wallMs: number; html: string }
 
-async function measure(page: Page, cdp: CDPSession, kind: 'stream' | 'naive', deltas: string[]): Promise<Figures> {
+async function measure(page: Page, cdp: CDPSession, kind: 'stream' | 'naive' | 'thinking', deltas: string[], reasoning: string[]): Promise<Figures> {
   const events: TraceEvent[] = [];
   const onData = (e: { value: object[] }) => {
     events.push(...(e.value as TraceEvent[]));
@@ -123,7 +158,10 @@ async function measure(page: Page, cdp: CDPSession, kind: 'stream' | 'naive', de
   await cdp.send('Performance.enable');
   const before = await metric();
   await cdp.send('Tracing.start', { categories: 'toplevel', transferMode: 'ReportEvents' });
-  const result = await page.evaluate(([k, d]) => (window as unknown as { bench: { run(k: string, d: string[]): Promise<{ wallMs: number; html: string }> } }).bench.run(k, d), [kind, deltas] as [string, string[]]);
+  const result = await page.evaluate(
+    ([k, d, r]) => (window as unknown as { bench: { run(k: string, d: string[], r: string[]): Promise<{ wallMs: number; html: string }> } }).bench.run(k, d, r),
+    [kind, deltas, reasoning] as [string, string[], string[]],
+  );
   const complete = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
   await cdp.send('Tracing.end');
   await complete;
@@ -165,34 +203,44 @@ async function main(): Promise<void> {
   const codeBlocks = arg('code-blocks', 30);
   const answer = makeAnswer(tokens, codeBlocks);
   const deltas = batches(answer, batch);
+  const reasoningText = makeReasoning(arg('reasoning-tokens', 10_000));
+  const reasoning = batches(reasoningText, batch);
+  const kinds = arg('naive', 1) ? (['stream', 'thinking', 'naive'] as const) : (['stream', 'thinking'] as const);
   const fences = (answer.match(/^```\w+$/gm) ?? []).length;
   console.log(`answer: ${estimateTextTokens(answer).toLocaleString()} tokens (test-server estimate), ${answer.length.toLocaleString()} chars, ${fences} code blocks; ${deltas.length} deltas of ~${batch} tokens, one per animation frame`);
+  console.log(`thinking run: ${estimateTextTokens(reasoningText).toLocaleString()} tokens of reasoning in ${reasoning.length} deltas into the Thinking section first, then the same answer`);
 
   const files = await bundle(DRIVER);
   const browser = await launchChromium();
   const figures: Figures[] = [];
   try {
-    for (const kind of ['stream', 'naive'] as const) {
+    for (const kind of kinds) {
       const view = await openWebviewPage(browser, files);
       await view.page.setViewportSize({ width: 500, height: 900 });
       const cdp = await view.context.newCDPSession(view.page);
-      figures.push(await measure(view.page, cdp, kind, deltas));
+      figures.push(await measure(view.page, cdp, kind, deltas, reasoning));
       await view.close();
     }
   } finally {
     await browser.close();
   }
-  const [stream, naive] = figures;
+  const stream = figures.find((f) => f.kind === 'stream')!;
+  const thinking = figures.find((f) => f.kind === 'thinking')!;
+  const naive = figures.find((f) => f.kind === 'naive');
   const fmt = (n: number, w = 9) => n.toFixed(1).padStart(w);
   console.log('main thread, from a Chromium trace: CPU = thread time of its tasks; wall = their elapsed time (grows when the machine is busy)');
   console.log('renderer                          CPU ms  longest ms  tasks>50ms |   wall ms  longest ms | CDP TaskDuration ms | script/style/layout ms | stream s');
   for (const f of figures) {
-    const name = f.kind === 'stream' ? 'stream renderer (webview/)' : 'naive (re-render all per delta)';
+    const name = f.kind === 'stream' ? 'stream renderer (webview/)' : f.kind === 'thinking' ? 'reasoning, then answer' : 'naive (re-render all per delta)';
     console.log(`${name.padEnd(32)}${fmt(f.totalMs)}  ${fmt(f.longestMs, 10)}  ${String(f.tasksOver50).padStart(10)} | ${fmt(f.wallTotalMs)}  ${fmt(f.wallLongestMs, 10)} | ${fmt(f.metricsMs, 19)} | ${`${f.scriptMs.toFixed(0)}/${f.styleMs.toFixed(0)}/${f.layoutMs.toFixed(0)}`.padStart(22)} | ${(f.wallMs / 1000).toFixed(1).padStart(8)}`);
   }
-  console.log(`main-thread time, naive / stream: ${(naive.totalMs / stream.totalMs).toFixed(1)}× CPU, ${(naive.wallTotalMs / stream.wallTotalMs).toFixed(1)}× wall, ${(naive.metricsMs / stream.metricsMs).toFixed(1)}× CDP TaskDuration (target ≥ 10×)`);
-  console.log(`longest main-thread task, stream renderer: ${stream.longestMs.toFixed(1)} ms CPU, ${stream.wallLongestMs.toFixed(1)} ms wall (target ≤ 50 ms); naive: ${naive.longestMs.toFixed(1)} ms CPU`);
-  console.log(`same final DOM: ${stream.html === naive.html ? 'yes' : 'NO'}`);
+  if (naive) {
+    console.log(`main-thread time, naive / stream: ${(naive.totalMs / stream.totalMs).toFixed(1)}× CPU, ${(naive.wallTotalMs / stream.wallTotalMs).toFixed(1)}× wall, ${(naive.metricsMs / stream.metricsMs).toFixed(1)}× CDP TaskDuration (target ≥ 10×)`);
+    console.log(`longest main-thread task, stream renderer: ${stream.longestMs.toFixed(1)} ms CPU, ${stream.wallLongestMs.toFixed(1)} ms wall (target ≤ 50 ms); naive: ${naive.longestMs.toFixed(1)} ms CPU`);
+    console.log(`same final DOM: ${stream.html === naive.html ? 'yes' : 'NO'}`);
+  }
+  const perDelta = (f: Figures, n: number) => f.totalMs / n;
+  console.log(`reasoning then answer: ${thinking.totalMs.toFixed(0)} ms CPU for ${reasoning.length + deltas.length} deltas (${perDelta(thinking, reasoning.length + deltas.length).toFixed(2)} ms each; answer alone ${perDelta(stream, deltas.length).toFixed(2)} ms each), longest task ${thinking.longestMs.toFixed(1)} ms CPU / ${thinking.wallLongestMs.toFixed(1)} ms wall, ${thinking.tasksOver50} over 50 ms (target 0); answer DOM same as without reasoning: ${thinking.html === stream.html ? 'yes' : 'NO'}`);
 }
 
 main().catch((e) => {

@@ -8,15 +8,23 @@ import { registerChat } from './chat';
 import { registerConfigCommands } from './config/commands';
 import { prompts } from './config/prompts';
 import { KimiService } from './config/service';
-import { regionUrls } from './config/settings';
+import { overrideRegionUrlsForTests } from './config/settings';
 import { registerEditor } from './editor';
 import { registerLanguageModels } from './lm';
 import { registerStatus } from './status';
+import { inTestMode } from './test-hooks';
 
-/** What activate() returns; host tests use it instead of reaching into internals. */
-export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void>; languageModels: ReturnType<typeof registerLanguageModels> };
+/**
+ * What activate() returns to the host test suite (Test mode only). In production and development it
+ * returns undefined: other extensions get nothing (the service holds the key).
+ */
+export type KimiApi = ReturnType<typeof makeApi> & {
+  ready: Promise<void>;
+  extensionMode: vscode.ExtensionMode;
+  languageModels: ReturnType<typeof registerLanguageModels>;
+};
 
-export async function activate(context: vscode.ExtensionContext): Promise<KimiApi> {
+export async function activate(context: vscode.ExtensionContext): Promise<KimiApi | undefined> {
   const started = performance.now();
   const phases: Record<string, number> = {};
   const phase = <T>(name: string, step: () => T): T => {
@@ -38,7 +46,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const ready = kimi.init();
   const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases, httpStackLoadedAtActivation: httpStackLoaded() };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
-  return { ...makeApi(kimi, caches, status, chat, timing), languageModels, ready };
+  if (!inTestMode(context)) return undefined;
+  return { ...makeApi(kimi, caches, status, chat, timing), ready, extensionMode: context.extensionMode, languageModels };
 }
 
 function makeApi(
@@ -55,7 +64,8 @@ function makeApi(
     status: { item: status.item, counter: status.counter },
     chat,
     prompts,
-    regionUrls,
+    /** Local servers standing in for both platforms; undefined restores the real endpoints. */
+    setRegionUrls: overrideRegionUrlsForTests,
     timing,
     httpStackLoaded,
   };

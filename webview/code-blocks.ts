@@ -3,6 +3,7 @@
 // and Enter/Space activate them.
 import type { CodeAction } from '../src/chat/protocol';
 import { h, icon } from './dom';
+import { codeSourceOf } from './markdown';
 
 const ACTIONS: { action: CodeAction; icon: string; label: string }[] = [
   { action: 'copy', icon: 'copy', label: 'Copy' },
@@ -10,11 +11,11 @@ const ACTIONS: { action: CodeAction; icon: string; label: string }[] = [
   { action: 'replace', icon: 'replace', label: 'Replace Selection' },
 ];
 
-/** Wraps each <pre><code> of a freshly rendered fragment in a block with its toolbar. */
+/** Wraps each code block of a freshly rendered fragment in a block with its toolbar (not raw HTML <pre>). */
 export function decorateCodeBlocks(fragment: DocumentFragment): void {
   for (const pre of fragment.querySelectorAll('pre')) {
     const code = pre.querySelector('code');
-    if (!code) continue;
+    if (!code || codeSourceOf(pre) === undefined) continue;
     const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1] ?? '';
     const toolbar = h('div', { class: 'code-toolbar', role: 'toolbar', 'aria-label': language ? `${language} code` : 'Code' },
       h('span', { class: 'code-language' }, language));
@@ -27,12 +28,17 @@ export function decorateCodeBlocks(fragment: DocumentFragment): void {
   }
 }
 
-/** The code-block action a click landed on, with the code it applies to. */
+/**
+ * The code-block action a click landed on, with the code it applies to: the code as the Markdown
+ * source gives it (never the DOM's text, which raw HTML could pad with text the user never saw).
+ */
 export function codeActionOf(target: EventTarget | null): { action: CodeAction; code: string; language?: string } | undefined {
   const button = target instanceof Element ? target.closest<HTMLElement>('button[data-code-action]') : null;
-  const code = button?.closest('.code-block')?.querySelector('pre code');
-  if (!button || !code) return undefined;
+  const pre = button?.closest('.code-block')?.querySelector(':scope > pre');
+  const source = pre ? codeSourceOf(pre) : undefined;
+  const code = pre?.querySelector('code');
+  if (!button || !code || source === undefined) return undefined;
   const action = button.dataset.codeAction as CodeAction;
   const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1];
-  return language ? { action, code: code.textContent ?? '', language } : { action, code: code.textContent ?? '' };
+  return language ? { action, code: source, language } : { action, code: source };
 }

@@ -10,7 +10,13 @@ export interface ComposerEvents {
   stop(): void;
   draft(text: string): void;
   selectModel(model: string): void;
+  setWebSearch(on: boolean): void;
 }
+
+/** The built-in search's price per call (moonshot-api.md §2, "The 2026 lineup"). */
+export const WEB_SEARCH_TOOLTIP =
+  'Web search ($web_search): Kimi may search the web while answering in this conversation. ' +
+  'Each search costs $0.005 (¥0.03 on platform.moonshot.cn), and the results count as prompt tokens.';
 
 type Field = HTMLElement & { value: string };
 
@@ -21,6 +27,8 @@ export class Composer {
   private readonly models: Field;
   private readonly tokens: HTMLElement;
   private readonly editBanner: HTMLElement;
+  private readonly search: HTMLElement;
+  private webSearch = false;
   private streaming = false;
   private editing = false;
   private model = '';
@@ -43,13 +51,18 @@ export class Composer {
       }
     });
     this.tokens = h('span', { class: 'draft-tokens', 'aria-live': 'polite' });
+    this.search = h(ui.button, { id: 'web-search', class: 'web-search-toggle', appearance: 'icon', 'aria-label': 'Web search', title: WEB_SEARCH_TOOLTIP, 'aria-pressed': 'false' }, icon('globe'));
+    this.search.addEventListener('click', () => {
+      this.setWebSearch(!this.webSearch);
+      this.events.setWebSearch(this.webSearch);
+    });
     const cancelEdit = h(ui.button, { appearance: 'icon', 'aria-label': 'Cancel editing', title: 'Cancel editing' }, icon('close'));
     cancelEdit.addEventListener('click', () => this.cancelEdit());
     this.editBanner = h('div', { class: 'edit-banner', hidden: true }, icon('edit'), h('span', {}, 'Editing your last question: Enter resends it'), cancelEdit);
     this.el = h('footer', { class: 'composer' },
       this.editBanner,
       this.input,
-      h('div', { class: 'composer-bar' }, this.models, this.tokens, this.button),
+      h('div', { class: 'composer-bar' }, this.models, this.search, this.tokens, this.button),
     );
     this.setStreaming(false);
   }
@@ -62,6 +75,13 @@ export class Composer {
     this.button.toggleAttribute('data-streaming', on);
   }
 
+  /** Shows whether `$web_search` is offered (from the host's state, or after a click). */
+  setWebSearch(on: boolean): void {
+    this.webSearch = on;
+    this.search.setAttribute('aria-pressed', String(on));
+    this.search.toggleAttribute('data-on', on);
+  }
+
   get isStreaming(): boolean {
     return this.streaming;
   }
@@ -70,20 +90,22 @@ export class Composer {
     this.model = current;
     const list = models.some((m) => m.id === current) || !current ? models : [{ id: current }, ...models];
     this.models.replaceChildren(...list.map((m) => {
-      const option = h(ui.option, { value: m.id }, m.id);
+      const option = h(ui.option, { value: m.id, title: m.detail }, m.id);
       if (m.id === current) option.setAttribute('selected', '');
       return option;
     }));
     queueMicrotask(() => (this.models.value = current));
   }
 
-  setDraftTokens(count: number | null, contextLength?: number): void {
+  /** `estimated`: a local estimate (shown with ≈), and why. */
+  setDraftTokens(count: number | null, contextLength?: number, estimated?: string): void {
     if (count === null || !this.input.value.trim()) {
       this.tokens.textContent = '';
       return;
     }
-    this.tokens.textContent = contextLength ? `${count.toLocaleString()} / ${formatK(contextLength)} tokens` : `${count.toLocaleString()} tokens`;
-    this.tokens.title = 'Tokens this question will use, with the conversation so far';
+    const n = `${estimated ? '≈' : ''}${count.toLocaleString()}`;
+    this.tokens.textContent = contextLength ? `${n} / ${formatK(contextLength)} tokens` : `${n} tokens`;
+    this.tokens.title = estimated ?? 'Tokens this question will use, with the conversation so far';
   }
 
   /** Replaces the text (e.g. another conversation's draft) without posting it back. */

@@ -1,6 +1,6 @@
 // The conversation bar: switch (dropdown), new, rename (inline field), delete (inline confirm),
 // and the attached context cache as a chip with a detach button.
-import type { CacheRef, ConversationSummary } from '../src/chat/protocol';
+import type { CacheRef, ConversationSummary, ModelInfo } from '../src/chat/protocol';
 import { h, icon, iconButton } from './dom';
 import { ui } from './toolkit';
 
@@ -10,6 +10,7 @@ export interface HeaderEvents {
   rename(id: string, title: string): void;
   remove(id: string): void;
   detachCache(): void;
+  selectModel(): void;
 }
 
 type Field = HTMLElement & { value: string };
@@ -20,6 +21,8 @@ export class Header {
   private readonly bar: HTMLElement;
   private readonly chip: HTMLElement;
   private readonly confirm: HTMLElement;
+  private readonly model: HTMLElement;
+  private readonly modelWarning: HTMLElement;
   private current?: ConversationSummary;
 
   constructor(private readonly events: HeaderEvents) {
@@ -35,7 +38,30 @@ export class Header {
     );
     this.confirm = h('div', { class: 'confirm-bar', hidden: true, role: 'alertdialog', 'aria-label': 'Delete conversation' });
     this.chip = h('div', { class: 'cache-chip', hidden: true });
-    this.el = h('header', { class: 'header' }, this.bar, this.confirm, this.chip);
+    this.model = h('div', { class: 'model-line', hidden: true });
+    this.modelWarning = h('div', { class: 'model-warning', hidden: true, role: 'alert' });
+    this.el = h('header', { class: 'header' }, this.bar, this.confirm, this.chip, this.model, this.modelWarning);
+  }
+
+  /** The model answers use, and a way out when the configured one is no longer offered. */
+  setModel(info: ModelInfo | undefined): void {
+    this.model.hidden = !info;
+    this.modelWarning.hidden = !info?.unavailable;
+    if (!info) return;
+    const name = h('span', { class: 'model-name' }, info.id);
+    const change = iconButton('settings-gear', 'Select Model', () => this.events.selectModel());
+    const parts: Node[] = [icon('sparkle'), name];
+    if (info.recommended) parts.push(h('span', { class: 'model-detail', title: 'kimi.model is empty: the recommended model your key can use' }, 'recommended'));
+    if (info.detail) parts.push(h('span', { class: 'model-detail' }, info.detail));
+    this.model.replaceChildren(...parts, change);
+    this.model.title = `Answers come from ${info.id}`;
+    if (info.unavailable) {
+      const select = h(ui.button, { class: 'select-model' }, 'Select Model');
+      select.addEventListener('click', () => this.events.selectModel());
+      this.modelWarning.replaceChildren(icon('warning'), h('span', {}, info.unavailable), select);
+    } else {
+      this.modelWarning.replaceChildren();
+    }
   }
 
   set(conversations: ConversationSummary[], current: ConversationSummary, cache: CacheRef | undefined): void {

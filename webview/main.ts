@@ -23,6 +23,7 @@ const header = new Header({
   rename: (id, title) => post({ type: 'renameConversation', id, title }),
   remove: (id) => post({ type: 'deleteConversation', id }),
   detachCache: () => post({ type: 'detachCache' }),
+  selectModel: () => post({ type: 'action', action: 'selectModel' }),
 });
 
 const composer = new Composer({
@@ -40,11 +41,13 @@ const composer = new Composer({
     post({ type: 'draft', text });
   },
   selectModel: (model) => post({ type: 'selectModel', model }),
+  setWebSearch: (on) => post({ type: 'setWebSearch', on }),
 });
 
 const transcript = new Transcript({
   regenerate: () => post({ type: 'regenerate' }),
   editLast: (text) => composer.startEdit(text),
+  continueLast: () => post({ type: 'continue' }),
   action: (action) => post({ type: 'action', action }),
 });
 
@@ -81,6 +84,8 @@ function showState(m: Extract<HostMessage, { type: 'state' }>): void {
   noKey.hidden = m.hasApiKey;
   transcript.show(m.conversation);
   composer.setModels(m.models, m.model);
+  header.setModel(m.modelInfo);
+  composer.setWebSearch(m.conversation.webSearch === true);
   composer.setStreaming(m.streaming);
   if (switched) {
     // After a reload the view's own copy of the draft is the freshest (the host saves it debounced).
@@ -107,16 +112,23 @@ onHostMessage((m) => {
     case 'delta':
       if (m.conversationId === conversation?.id) transcript.delta(m.turnId, m.text);
       return;
+    case 'reasoning':
+      if (m.conversationId === conversation?.id) transcript.reasoning(m.turnId, m.text);
+      return;
+    case 'webSearch':
+      if (m.conversationId === conversation?.id) transcript.webSearch(m.turnId, m.count);
+      return;
     case 'turnEnd':
       if (m.conversationId !== conversation?.id) return;
       composer.setStreaming(false);
       transcript.turnEnd(m.turn);
       return;
     case 'draftTokens':
-      composer.setDraftTokens(m.count, m.contextLength);
+      composer.setDraftTokens(m.count, m.contextLength, m.estimated);
       return;
     case 'models':
       composer.setModels(m.models, m.model);
+      if (m.modelInfo) header.setModel(m.modelInfo);
       return;
     case 'focusInput':
       composer.focus();

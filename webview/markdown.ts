@@ -58,13 +58,29 @@ export function highlightCode(code: string, language: string): string {
   return escapeHtml(code);
 }
 
+// Code blocks from the Markdown source carry a mark the model cannot forge (a random class, kept by
+// SAFE_CLASS, removed after sanitizing): only they get Copy / Insert / Replace, acting on the code
+// token's text. Raw HTML <pre> from the model is shown, never offered as code to run.
+const CODE_MARK = `kc${Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(36)).join('')}-`;
+const CODE_MARK_CLASS = new RegExp(`^${CODE_MARK}(\\d+)_$`);
+/** The code of each block rendered by the current parse, by mark number. */
+let parsedCode: string[] = [];
+const codeOfPre = new WeakMap<Element, string>();
+
+/** The code a block's buttons act on: its Markdown source text; undefined for raw HTML <pre>. */
+export function codeSourceOf(pre: Element): string | undefined {
+  return codeOfPre.get(pre);
+}
+
 const md = new Marked({ gfm: true, breaks: false });
 md.use({
   renderer: {
     code({ text, lang }: Tokens.Code): string {
       const language = languageOf(lang);
       const cls = language ? `hljs language-${language}` : 'hljs';
-      return `<pre><code class="${cls}">${highlightCode(text.replace(/\n$/, ''), language)}</code></pre>\n`;
+      const code = text.replace(/\n$/, '');
+      const mark = `${CODE_MARK}${parsedCode.push(code) - 1}_`;
+      return `<pre class="${mark}"><code class="${cls}">${highlightCode(code, language)}</code></pre>\n`;
     },
     // Images never load: show their alt text (and the address as a tooltip) instead.
     image({ href, text }: Tokens.Image): string {
@@ -125,7 +141,49 @@ function configure(): void {
 /** Sanitizes HTML into a fragment of the current document. */
 export function sanitize(html: string): DocumentFragment {
   configure();
-  return DOMPurify.sanitize(html, { RETURN_DOM_FRAGMENT: true });
+  const fragment = DOMPurify.sanitize(html, { RETURN_DOM_FRAGMENT: true });
+  for (const pre of fragment.querySelectorAll('pre')) cleanPre(pre);
+  return fragment;
+}
+
+/** Parses with `parse`, then sanitizes, and links each marked <pre> to its code token's text. */
+function renderSafe(parse: () => string): DocumentFragment {
+  parsedCode = [];
+  try {
+    const fragment = sanitize(parse());
+    for (const pre of fragment.querySelectorAll('pre')) {
+      const n = CODE_MARK_CLASS.exec(pre.getAttribute('class') ?? '')?.[1];
+      pre.removeAttribute('class');
+      const code = n === undefined ? undefined : parsedCode[Number(n)];
+      // What the buttons send must be exactly what the block shows.
+      if (code !== undefined && pre.textContent === code) codeOfPre.set(pre, code);
+    }
+    return fragment;
+  } finally {
+    parsedCode = [];
+  }
+}
+
+const PRE_SPAN_CLASS = /^(?:hljs-[\w-]+|[\w-]+_)$/;
+
+/**
+ * Inside <pre> only the highlighter's output may stay: one <code> and class-only <span>s. Anything
+ * else (<details>, stacked <small>, links…) is unwrapped so that all of its text is plainly shown.
+ */
+function cleanPre(pre: Element): void {
+  const elements = [...pre.querySelectorAll('*')].reverse(); // innermost first
+  for (const el of elements) {
+    const tag = el.tagName.toLowerCase();
+    const classes = (el.getAttribute('class') ?? '').split(/\s+/).filter(Boolean);
+    const keep =
+      (tag === 'code' && el.parentElement === pre) ||
+      (tag === 'span' && el.closest('pre') === pre && classes.length > 0 && classes.every((c) => PRE_SPAN_CLASS.test(c)));
+    if (!keep) {
+      el.replaceWith(...(tag === 'br' ? ['\n'] : el.childNodes));
+      continue;
+    }
+    for (const attr of [...el.attributes]) if (attr.name !== 'class') el.removeAttribute(attr.name);
+  }
 }
 
 /** Link reference definitions seen so far; shared by the lexing passes of one answer. */
@@ -156,10 +214,10 @@ export function collectLinks(tokens: Token[], links: LinkMap): void {
 
 export function renderBlocks(tokens: Token[], links: LinkMap): DocumentFragment {
   const list = Object.assign([...tokens], { links }) as TokensList;
-  return sanitize(new Parser(md.defaults).parse(list));
+  return renderSafe(() => new Parser(md.defaults).parse(list));
 }
 
 /** The whole text at once: the reference the streaming renderer must match. */
 export function renderMarkdown(src: string): DocumentFragment {
-  return sanitize(md.parse(src.replace(/\r\n?/g, '\n'), { async: false }));
+  return renderSafe(() => md.parse(src.replace(/\r\n?/g, '\n'), { async: false }));
 }

@@ -5,7 +5,9 @@ import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
+import { ThinkingSection } from './thinking';
 import { ui } from './toolkit';
+import { renderUsage } from './usage';
 
 const ACTION_LABELS: Record<ErrorAction, string> = {
   setApiKey: 'Set API Key',
@@ -17,12 +19,14 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
 export interface TranscriptEvents {
   regenerate(): void;
   editLast(text: string): void;
+  continueLast(): void;
   action(action: ErrorAction): void;
 }
 
 interface LiveTurn {
   renderer: StreamRenderer;
   text: string;
+  thinking?: ThinkingSection;
 }
 
 export class Transcript {
@@ -49,6 +53,8 @@ export class Transcript {
 
   /** Shows a whole conversation (on load, switch, or after the host changed its turns). */
   show(conversation: Conversation): void {
+    // The old elements go: stop their Thinking clocks.
+    for (const live of this.live.values()) live.thinking?.done(undefined);
     this.live.clear();
     this.turns = [...conversation.turns];
     this.list.replaceChildren(...this.turns.map((t) => this.renderTurn(t)));
@@ -60,6 +66,16 @@ export class Transcript {
 
   turnStart(user: Turn | undefined, assistant: Turn): void {
     this.list.querySelector('.welcome')?.remove();
+    const index = this.turns.findIndex((t) => t.id === assistant.id);
+    const shown = this.articleOf(assistant.id);
+    if (index >= 0 && shown) {
+      // Continue: the same answer streams on from where it was cut off.
+      this.turns[index] = assistant;
+      shown.replaceWith(this.renderTurn(assistant));
+      this.refreshActions();
+      this.followIfAtBottom();
+      return;
+    }
     for (const turn of user ? [user, assistant] : [assistant]) {
       this.turns.push(turn);
       this.list.append(this.renderTurn(turn));
@@ -73,8 +89,27 @@ export class Transcript {
   delta(turnId: string, text: string): void {
     const live = this.live.get(turnId);
     if (!live) return;
+    live.thinking?.answerStarted();
     live.text += text;
     live.renderer.push(text);
+  }
+
+  reasoning(turnId: string, text: string): void {
+    const live = this.live.get(turnId);
+    const article = this.articleOf(turnId);
+    if (!live || !article) return;
+    if (!live.thinking) {
+      live.thinking = ThinkingSection.live(() => this.followIfAtBottom());
+      article.querySelector('.turn-body')!.before(live.thinking.el);
+    }
+    live.thinking.push(text);
+  }
+
+  webSearch(turnId: string, count: number): void {
+    const article = this.articleOf(turnId);
+    if (!article) return;
+    article.querySelector('.web-search')?.remove();
+    article.querySelector('.turn-body')!.before(webSearchNote(count, true));
   }
 
   turnEnd(turn: Turn): void {
@@ -84,6 +119,13 @@ export class Transcript {
     this.turns[index] = turn;
     const live = this.live.get(turn.id);
     this.live.delete(turn.id);
+    let thinking: ThinkingSection | undefined;
+    if (live?.thinking && live.thinking.text === (turn.reasoning ?? '')) {
+      live.thinking.done(turn.thinkingMs);
+      thinking = live.thinking;
+    } else {
+      live?.thinking?.done(undefined);
+    }
     if (live && live.text === turn.content) {
       live.renderer.finish();
     } else {
@@ -94,7 +136,7 @@ export class Transcript {
       renderer.push(turn.content);
       renderer.finish();
     }
-    article.replaceWith(this.renderTurn(turn, article.querySelector<HTMLElement>('.turn-body')!));
+    article.replaceWith(this.renderTurn(turn, article.querySelector<HTMLElement>('.turn-body')!, thinking));
     this.refreshActions();
     this.followIfAtBottom();
   }
@@ -103,15 +145,18 @@ export class Transcript {
     return this.list.querySelector<HTMLElement>(`article[data-turn-id="${CSS.escape(turnId)}"]`);
   }
 
-  private renderTurn(turn: Turn, existingBody?: HTMLElement): HTMLElement {
+  private renderTurn(turn: Turn, existingBody?: HTMLElement, existingThinking?: ThinkingSection): HTMLElement {
     const isUser = turn.role === 'user';
     const label = isUser ? 'You' : `Kimi${turn.model ? ` (${turn.model})` : ''}`;
     const body = existingBody ?? h('div', { class: 'turn-body' });
+    let thinking = existingThinking;
     if (!existingBody) {
       if (isUser) body.textContent = turn.content;
-      else if (turn.status === 'streaming') this.startLive(turn, body);
+      else if (turn.status === 'streaming') thinking = this.startLive(turn, body);
       else body.append(decorated(renderMarkdown(turn.content)));
     }
+    if (!isUser && !thinking && turn.reasoning) thinking = ThinkingSection.finished(turn.reasoning, turn.thinkingMs);
+    const streaming = turn.status === 'streaming';
     const article = h('article', {
       class: `turn turn-${turn.role}`,
       'data-turn-id': turn.id,
@@ -120,16 +165,26 @@ export class Transcript {
       'aria-busy': turn.status === 'streaming' ? 'true' : undefined,
     },
       h('div', { class: 'turn-author' }, icon(isUser ? 'account' : 'sparkle'), h('span', {}, label)),
+      turn.webSearches ? webSearchNote(turn.webSearches, streaming) : null,
+      thinking?.el,
+      !isUser && !streaming && !turn.content.trim() && turn.reasoning ? noAnswerNote(turn) : null,
       body,
       this.renderFooter(turn),
     );
     return article;
   }
 
-  private startLive(turn: Turn, body: HTMLElement): void {
+  /** Starts rendering a streaming answer (with what it has so far, when Continue reopens it). */
+  private startLive(turn: Turn, body: HTMLElement): ThinkingSection | undefined {
     const renderer = createStreamRenderer(body, { decorate: decorateCodeBlocks, onRender: () => this.followIfAtBottom() });
     if (turn.content) renderer.push(turn.content);
-    this.live.set(turn.id, { renderer, text: turn.content });
+    const live: LiveTurn = { renderer, text: turn.content };
+    if (turn.reasoning) {
+      live.thinking = ThinkingSection.live(() => this.followIfAtBottom(), turn.reasoning);
+      if (turn.content) live.thinking.answerStarted();
+    }
+    this.live.set(turn.id, live);
+    return live.thinking;
   }
 
   private renderFooter(turn: Turn): HTMLElement {
@@ -145,11 +200,10 @@ export class Transcript {
       });
       footer.append(h('div', { class: 'turn-status error', role: 'alert' }, icon('error'), h('span', { class: 'error-message' }, turn.error.message), ...buttons));
     }
-    if (turn.usage) {
-      const u = turn.usage;
-      footer.append(h('div', { class: 'turn-usage', title: 'Tokens used by this answer' },
-        `${u.prompt.toLocaleString()} prompt · ${u.cached.toLocaleString()} cached · ${u.completion.toLocaleString()} completion tokens`));
+    if (turn.status === 'done' && turn.finishReason === 'length') {
+      footer.append(h('div', { class: 'turn-status cut-off', role: 'status' }, icon('warning'), h('span', {}, 'Cut off at the token limit')));
     }
+    if (turn.usage) footer.append(renderUsage(turn.usage));
     footer.append(h('div', { class: 'turn-actions' }));
     return footer;
   }
@@ -160,9 +214,16 @@ export class Transcript {
     if (this.turns.some((t) => t.status === 'streaming')) return;
     const lastUser = [...this.turns].reverse().find((t) => t.role === 'user');
     const last = this.turns.at(-1);
+    for (const b of this.list.querySelectorAll('.continue-answer')) b.remove();
     if (last?.role === 'assistant') {
-      this.articleOf(last.id)?.querySelector('.turn-actions')?.append(
+      const article = this.articleOf(last.id);
+      article?.querySelector('.turn-actions')?.append(
         actionButton('refresh', 'Regenerate', 'Regenerate this answer', () => this.events.regenerate()));
+      if (last.status === 'done' && last.finishReason === 'length') {
+        const more = h(ui.button, { class: 'continue-answer', appearance: 'secondary', title: 'Continue this answer where it was cut off' }, 'Continue');
+        more.addEventListener('click', () => this.events.continueLast());
+        article?.querySelector('.turn-status.cut-off')?.append(more);
+      }
     }
     if (lastUser) {
       this.articleOf(lastUser.id)?.querySelector('.turn-actions')?.append(
@@ -184,6 +245,19 @@ function actionButton(iconName: string, text: string, label: string, onClick: ()
   const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
   b.addEventListener('click', onClick);
   return b;
+}
+
+function webSearchNote(count: number, live: boolean): HTMLElement {
+  const text = live ? 'Searching the web…' : count > 1 ? `Searched the web (${count} searches)` : 'Searched the web';
+  return h('div', { class: 'web-search', role: 'status' }, icon('globe'), h('span', {}, text));
+}
+
+/** An answer that ended while the model was still reasoning: say so instead of showing nothing. */
+function noAnswerNote(turn: Turn): HTMLElement {
+  const why = turn.finishReason === 'length'
+    ? 'Kimi spent the whole token limit reasoning and wrote no answer. Continue, or raise kimi.maxTokens.'
+    : 'Kimi reasoned but wrote no answer. Open “Thinking” to read its reasoning.';
+  return h('div', { class: 'no-answer', role: 'note' }, icon('info'), h('span', {}, why));
 }
 
 function welcome(): HTMLElement {

@@ -30,12 +30,15 @@ export function saveViewState(state: ViewState): void {
   api.setState(state);
 }
 
-const HOST_TYPES = new Set<HostMessage['type']>(['state', 'turnStart', 'delta', 'turnEnd', 'draftTokens', 'models', 'focusInput']);
+// A record, so a new host message type cannot be forgotten here (the compiler asks for it).
+const HOST_TYPES: Record<HostMessage['type'], true> = {
+  state: true, turnStart: true, delta: true, reasoning: true, webSearch: true, turnEnd: true, draftTokens: true, models: true, focusInput: true,
+};
 
 /** Messages from the host (the one trusted sender of 'message' events here). */
 export function onHostMessage(handler: (m: HostMessage) => void): void {
   window.addEventListener('message', (event: MessageEvent) => {
     const m: unknown = event.data;
-    if (typeof m === 'object' && m !== null && HOST_TYPES.has((m as HostMessage).type)) handler(m as HostMessage);
+    if (typeof m === 'object' && m !== null && Object.hasOwn(HOST_TYPES, (m as HostMessage).type)) handler(m as HostMessage);
   });
 }

@@ -1,17 +1,19 @@
 // Commands on caches and tags, from the tree's menus or the command palette.
 import * as vscode from 'vscode';
 import type { KimiClient } from '../kimi';
-import type { CacheTag, ChatMessage, ContextCache } from '../kimi/types';
+import type { CacheTag, ContextCache } from '../kimi/types';
 import { CACHE_MODEL_FAMILY, MAX_CACHE_TTL_SECONDS } from '../kimi/types';
 import { isNotFound } from '../config/errors';
+import { InvokeError, modelFacts } from '../kimi';
 import { prompts } from '../config/prompts';
 import type { KimiService } from '../config/service';
 import { withProgress } from '../config/commands';
 import { cacheUri, tagUri } from './document';
-import { formatExpiry, formatMetadata, formatTokens, parseMetadata, validateTagName, validateTtl } from './format';
+import { type CacheSource, sourceFrom } from './source';
+import { formatDuration, formatExpiry, formatMetadataForEdit, formatTokens, parseMetadata, validateTagName, validateTtl } from './format';
 import type { CacheNode, CacheTreeProvider } from './tree';
 
-/** The model used to count a new cache's tokens (the family's largest window). */
+/** The model used to count a new cache's tokens when the model list cannot be read. */
 const COUNT_MODEL = `${CACHE_MODEL_FAMILY}-128k`;
 const MAX_CACHE_TOKENS = 128 * 1024;
 const t = vscode.l10n.t;
@@ -33,11 +35,6 @@ export function registerCacheCommands(context: vscode.ExtensionContext, kimi: Ki
   reg('kimi.tags.openContent', (node) => c.openTag(node));
 }
 
-interface CacheSource {
-  messages: ChatMessage[];
-  name: string;
-}
-
 export class CacheCommands {
   constructor(
     private readonly kimi: KimiService,
@@ -57,6 +54,16 @@ export class CacheCommands {
       return undefined;
     }
     const client = await this.kimi.requireClient();
+    if (this.unavailableSaid()) return undefined;
+    const models = await this.cacheModels();
+    if (models && models.length === 0) {
+      void prompts.info(
+        t('None of the models this account lists can use explicit context caches (only the {0} family could). Today\'s Kimi models cache repeated prompts automatically.', CACHE_MODEL_FAMILY),
+      );
+      return undefined;
+    }
+    const countModel = models?.[0] ?? COUNT_MODEL;
+    const usableBy = models?.length ? models.join(', ') : `${CACHE_MODEL_FAMILY}-8k, -32k, -128k`;
     const name = await prompts.input({
       title: t('Create Context Cache (1/3): name'),
       value: source.name,
@@ -81,7 +88,7 @@ export class CacheCommands {
 
     let tokens: number;
     try {
-      tokens = await withProgress(t('Counting tokens…'), (signal) => client.countTokens(COUNT_MODEL, source.messages, { signal }));
+      tokens = await withProgress(t('Counting tokens…'), (signal) => client.countTokens(countModel, source.messages, { signal }));
     } catch (e) {
       this.kimi.showError(e, t('Could not count the cache\'s tokens'));
       return undefined;
@@ -91,9 +98,9 @@ export class CacheCommands {
       return undefined;
     }
     const create = t('Create Cache');
-    const ok = await prompts.confirm(
+    const ok = await prompts.question(
       t('Create a context cache of {0} tokens?', formatTokens(tokens)),
-      t('Only the {0} model family (moonshot-v1-8k, -32k, -128k) can use context caches; Kimi K2 models cache prompts automatically. Storage is billed while the cache is ready; it expires after {1} s unless used.', CACHE_MODEL_FAMILY, ttl),
+      t('Usable by {0} (explicit caches exist only for the {1} family; other Kimi models cache prompts automatically). Storage is billed while the cache is ready; it expires after {2} unless used.', usableBy, CACHE_MODEL_FAMILY, formatDuration(ttl, t)),
       create,
     );
     if (!ok) return undefined;
@@ -115,7 +122,7 @@ export class CacheCommands {
     if (!cache) return undefined;
     const expiry = formatExpiry(cache.expired_at, Date.now(), t);
     const value = await prompts.input({
-      title: t('Update TTL of "{0}"', cache.name || cache.id),
+      title: t('Update Cache TTL: "{0}"', cache.name || cache.id),
       prompt: t('New time to live in seconds, counted from now (1–{0}). Now: {1}.', MAX_CACHE_TTL_SECONDS, expiry || t('no expiry')),
       value: String(MAX_CACHE_TTL_SECONDS),
       validateInput: (v) => validateTtl(v, t),
@@ -134,8 +141,8 @@ export class CacheCommands {
     if (!cache) return undefined;
     const value = await prompts.input({
       title: t('Edit metadata of "{0}"', cache.name || cache.id),
-      prompt: t('key=value pairs separated by commas (up to 16). Empty removes all metadata.'),
-      value: formatMetadata(cache.metadata),
+      prompt: t('key=value pairs separated by commas, or a JSON object for values with commas: {"team": "a, b"} (up to 16). Empty removes all metadata.'),
+      value: formatMetadataForEdit(cache.metadata),
       validateInput: (v) => {
         const parsed = parseMetadata(v, t);
         return 'error' in parsed ? parsed.error : undefined;
@@ -246,9 +253,35 @@ export class CacheCommands {
     }
   }
 
-  /** A cache or tag deleted or expired elsewhere: say so once and drop it from the tree. */
+  /** Says so when the tree found no caching here; true then. */
+  private unavailableSaid(): boolean {
+    if (!this.tree.unavailable) return false;
+    void prompts.info(t('Context caching is not available for this account or platform.'));
+    return true;
+  }
+
+  /** The listed models that can use an explicit cache, largest window first; undefined when unknown. */
+  private async cacheModels(): Promise<string[] | undefined> {
+    try {
+      const listed = await this.kimi.listModels();
+      return listed
+        .map((m) => modelFacts(m.id, m))
+        // Vision models can use a cache but not create one.
+        .filter((f) => f.explicitCaches && !f.vision)
+        .sort((a, b) => b.contextWindow - a.contextWindow)
+        .map((f) => f.id);
+    } catch (e) {
+      this.kimi.log.warn(`Could not list the models for a new cache: ${String(e)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * A cache or tag deleted or expired elsewhere: say so once and drop it from the tree. A 404 for
+   * an unknown route (a wrong base URL) is not that, and is reported as what it is.
+   */
   private async gone(e: unknown): Promise<boolean> {
-    if (!isNotFound(e)) return false;
+    if (!isNotFound(e) || (e instanceof InvokeError && e.type === 'url.not_found')) return false;
     void prompts.info(t('That context cache or tag no longer exists; the list has been refreshed.'));
     await this.tree.refresh();
     return true;
@@ -261,6 +294,7 @@ export class CacheCommands {
       return undefined;
     }
     await this.tree.refresh();
+    if (this.unavailableSaid()) return undefined;
     const items = this.tree.caches.map((cache) => ({
       label: cache.name || cache.id,
       description: cache.id,
@@ -281,6 +315,7 @@ export class CacheCommands {
       return undefined;
     }
     await this.tree.refresh();
+    if (this.unavailableSaid()) return undefined;
     const items = this.tree.caches.flatMap((cache) => this.tree.tagsOf(cache.id).map((tag) => ({ label: tag.tag, description: cache.name || cache.id, tag })));
     if (!items.length) {
       void prompts.info(t('No cache has a tag yet.'));
@@ -292,35 +327,4 @@ export class CacheCommands {
 
 function isNode(v: unknown): v is CacheNode {
   return typeof v === 'object' && v !== null && typeof (v as { kind?: unknown }).kind === 'string';
-}
-
-/** What to cache: a `{messages}` argument, Explorer files, else the selection or the active document. */
-async function sourceFrom(arg: unknown): Promise<CacheSource | undefined> {
-  if (typeof arg === 'object' && arg !== null && Array.isArray((arg as { messages?: unknown }).messages)) {
-    const a = arg as { messages: ChatMessage[]; name?: string };
-    return { messages: a.messages, name: a.name ?? t('Conversation') };
-  }
-  const uris = (Array.isArray(arg) ? arg : [arg]).filter((u): u is vscode.Uri => u instanceof vscode.Uri);
-  if (uris.length) {
-    const decoder = new TextDecoder();
-    const messages: ChatMessage[] = [];
-    for (const uri of uris) {
-      const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
-      messages.push({ role: 'system', content: `File: ${vscode.workspace.asRelativePath(uri)}\n\n${text}` });
-    }
-    const first = uris[0].path.split('/').pop() ?? 'file';
-    return { messages, name: uris.length === 1 ? first : t('{0} and {1} more', first, uris.length - 1) };
-  }
-  const editor = vscode.window.activeTextEditor;
-  if (!editor) return undefined;
-  const doc = editor.document;
-  const selected = !editor.selection.isEmpty;
-  const text = selected ? doc.getText(editor.selection) : doc.getText();
-  if (!text.trim()) return undefined;
-  const file = vscode.workspace.asRelativePath(doc.uri);
-  const base = doc.uri.path.split('/').pop() || doc.uri.toString();
-  return {
-    messages: [{ role: 'system', content: `${selected ? t('Excerpt of {0}', file) : `File: ${file}`}\n\n${text}` }],
-    name: selected ? t('{0} (selection)', base) : base,
-  };
 }

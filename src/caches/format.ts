@@ -11,11 +11,11 @@ export function formatTokens(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** "42 min", "1 h 5 min", "30 s". */
+/** "42 min", "1 h 5 min", "30 s". Minutes are rounded, so 599 s left reads "10 min" as when it was set. */
 export function formatDuration(seconds: number, t: Translate = plainTranslate): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return t('{0} s', s);
-  const minutes = Math.floor(s / 60);
+  const minutes = Math.round(s / 60);
   if (minutes < 60) return t('{0} min', minutes);
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
@@ -64,8 +64,39 @@ export function validateTagName(value: string, t: Translate = plainTranslate): s
   return undefined;
 }
 
-/** Parses "key=value, other=value" metadata; returns an error message instead when invalid. */
+/** Parses a JSON object of strings: the form for values with commas or "=". */
+function parseMetadataJson(value: string, t: Translate): { metadata: Record<string, string> } | { error: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    return { error: t('Not valid JSON: {0}', e instanceof Error ? e.message : String(e)) };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { error: t('Write a JSON object, e.g. {"team": "a, b"}.') };
+  const entries = Object.entries(parsed);
+  const bad = entries.find(([, v]) => typeof v !== 'string');
+  if (bad) return { error: t('The value of "{0}" must be a string.', bad[0]) };
+  return checkMetadata(entries as Array<[string, string]>, t);
+}
+
+function checkMetadata(entries: Array<[string, string]>, t: Translate): { metadata: Record<string, string> } | { error: string } {
+  if (entries.length > 16) return { error: t('At most 16 metadata entries are allowed.') };
+  const metadata: Record<string, string> = {};
+  for (const [key, val] of entries) {
+    if (!key) return { error: t('A metadata key cannot be empty.') };
+    if ([...key].length > 64) return { error: t('Metadata key "{0}" is longer than 64 characters.', key) };
+    if ([...val].length > 512) return { error: t('The value of "{0}" is longer than 512 characters.', key) };
+    metadata[key] = val;
+  }
+  return { metadata };
+}
+
+/**
+ * Parses "key=value, other=value" metadata, or a JSON object (for values containing commas);
+ * returns an error message instead when invalid.
+ */
 export function parseMetadata(value: string, t: Translate = plainTranslate): { metadata: Record<string, string> } | { error: string } {
+  if (value.trim().startsWith('{')) return parseMetadataJson(value.trim(), t);
   const metadata: Record<string, string> = {};
   const pairs = value.split(/[,\n]/).map((p) => p.trim()).filter(Boolean);
   if (pairs.length > 16) return { error: t('At most 16 metadata entries are allowed.') };
@@ -80,6 +111,13 @@ export function parseMetadata(value: string, t: Translate = plainTranslate): { m
     metadata[key] = val;
   }
   return { metadata };
+}
+
+/** The metadata as the edit box shows it: key=value pairs, or JSON when a pair would not read back. */
+export function formatMetadataForEdit(metadata: Record<string, string> | null | undefined): string {
+  const entries = Object.entries(metadata ?? {});
+  const plain = entries.every(([k, v]) => !/[,=\n]/.test(k) && !/[,\n]/.test(v) && k.trim() === k && v.trim() === v && !k.startsWith('{'));
+  return plain ? formatMetadata(metadata) : JSON.stringify(metadata);
 }
 
 export function formatMetadata(metadata: Record<string, string> | null | undefined): string {

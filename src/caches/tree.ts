@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { describeError } from '../config/errors';
+import { InvokeError, isQuotaError, type KimiClient } from '../kimi';
 import type { KimiService } from '../config/service';
 import { describeCache, formatMetadata, formatTokens, isExpired } from './format';
 
@@ -28,6 +29,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   private requested = 0;
   private loading: Promise<void> | undefined;
   private problem: string | undefined;
+  private noCaching = false;
   private lastShownProblem: string | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly clock: ReturnType<typeof setInterval>;
@@ -44,6 +46,11 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   /** The caches currently shown (expired ones are left out). */
   get caches(): ContextCache[] {
     return this.nodes.map((n) => n.cache);
+  }
+
+  /** `/v1/caching` answered that this account or platform has no explicit caches. */
+  get unavailable(): boolean {
+    return this.noCaching;
   }
 
   tagsOf(cacheId: string): CacheTag[] {
@@ -120,6 +127,7 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
     this.tags.clear();
     this.problem = undefined;
     this.lastShownProblem = undefined;
+    this.noCaching = false;
     this.changed.fire(undefined);
   }
 
@@ -165,11 +173,12 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   private async fetchAll(userAsked: boolean): Promise<void> {
     const client = await this.kimi.client();
     this.loaded = true;
+    this.noCaching = false;
     if (!client) {
       this.nodes = [];
       this.tags.clear();
       this.problem = undefined;
-      await vscode.commands.executeCommand('setContext', 'kimi.caches.empty', false);
+      await this.setContext(false, false);
       return;
     }
     const limit = Math.max(this.pageSize, this.requested);
@@ -183,16 +192,30 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       this.problem = undefined;
       this.lastShownProblem = undefined;
     } catch (e) {
-      const { message } = describeError(e);
-      this.problem = message;
-      // One notification per distinct failure, never one per automatic refresh.
-      if (userAsked || this.lastShownProblem !== message) {
-        this.lastShownProblem = message;
-        this.kimi.showError(e, this.t('Could not load context caches'), () => this.refresh());
+      this.nodes = [];
+      this.tags.clear();
+      if (await cachingUnavailable(client, e)) {
+        // Not a failure: the view's welcome says so, without a toast on every refresh.
+        this.noCaching = true;
+        this.problem = undefined;
+        this.kimi.log.info(`Context caching is not available here: ${describeError(e).message}`);
+      } else {
+        const { message } = describeError(e);
+        this.problem = message;
+        // One notification per distinct failure, never one per automatic refresh.
+        if (userAsked || this.lastShownProblem !== message) {
+          this.lastShownProblem = message;
+          this.kimi.showError(e, this.t('Could not load context caches'), () => this.refresh());
+        }
       }
     }
-    await vscode.commands.executeCommand('setContext', 'kimi.caches.empty', this.problem === undefined && this.nodes.length === 0);
+    await this.setContext(this.problem === undefined && !this.noCaching && this.nodes.length === 0, this.noCaching);
     this.scheduleFollowUp();
+  }
+
+  private async setContext(empty: boolean, unavailable: boolean): Promise<void> {
+    await vscode.commands.executeCommand('setContext', 'kimi.caches.empty', empty);
+    await vscode.commands.executeCommand('setContext', 'kimi.caches.unavailable', unavailable);
   }
 
   /** All tags grouped by cache. A failure here only loses the tag rows, never the caches. */
@@ -258,6 +281,23 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
       [this.t('Tools'), cache.tools ? String(cache.tools.length) : undefined],
     ]);
     return item;
+  }
+}
+
+/**
+ * 400/403/404 from listing caches: the account or platform has no explicit caches (they were only
+ * ever for moonshot-v1). The real service's answer is undocumented; a removed route would give the
+ * unknown-route 404, which a wrong base URL gives too: then the model list tells the two apart.
+ * Quota and key problems stay errors.
+ */
+async function cachingUnavailable(client: KimiClient, e: unknown): Promise<boolean> {
+  if (!(e instanceof InvokeError) || ![400, 403, 404].includes(e.status ?? 0) || isQuotaError(e)) return false;
+  if (e.type !== 'url.not_found') return true;
+  try {
+    await client.listModels();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -7,9 +7,11 @@ import type { KimiService } from '../config/service';
 import type { ChatMessage } from '../kimi/types';
 import { CodeActions } from './code-actions';
 import { DraftTokens } from './draft-tokens';
-import type { CacheRef, Conversation, HostMessage, ModelOption, Turn, WebviewMessage } from './protocol';
+import type { CacheRef, Conversation, HostMessage, ModelInfo, Turn, WebviewMessage } from './protocol';
 import { dispatch } from './dispatch';
-import { ChatRun, toApiMessages } from './run';
+import { ChatModels, isModelNotFound, unavailableMessage } from './models';
+import { streamAnswer } from './answer';
+import { type ChatRun, toApiMessages } from './run';
 import { DeltaBatcher } from './batcher';
 import { ConversationStore, titleFrom } from './store';
 import { describeRejected, parseWebviewMessage } from './validate';
@@ -30,6 +32,7 @@ interface ActiveRun {
   stopRequested: boolean;
   run?: ChatRun;
   batcher?: DeltaBatcher;
+  reasoning?: DeltaBatcher;
   finished: Promise<Turn>;
 }
 
@@ -46,7 +49,7 @@ export class ChatController implements vscode.Disposable {
   private active!: Conversation;
   private views = new Set<ChatViewPort>();
   private current: ActiveRun | undefined;
-  private models: ModelOption[] = [];
+  private readonly models: ChatModels;
   private hasKey = false;
   private draftSaveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
@@ -67,9 +70,11 @@ export class ChatController implements vscode.Disposable {
     readonly store: ConversationStore,
   ) {
     this.code = new CodeActions(kimi.log);
-    this.draftTokens = new DraftTokens(kimi, (count, contextLength) => {
+    this.models = new ChatModels(kimi);
+    this.draftTokens = new DraftTokens(kimi, (count, contextLength, estimated) => {
       const m: HostMessage = { type: 'draftTokens', count };
       if (contextLength !== undefined) m.contextLength = contextLength;
+      if (estimated !== undefined) m.estimated = estimated;
       this.post(m);
     });
     this.disposables.push(
@@ -81,6 +86,7 @@ export class ChatController implements vscode.Disposable {
       kimi.onDidChange(() => void this.postState()),
       // Only another key or endpoint changes the model list: no request for other settings.
       kimi.onDidChangeAccount(() => this.views.size > 0 && void this.refreshModels()),
+      kimi.onDidChangeModel(() => this.postModels()),
     );
   }
 
@@ -135,29 +141,38 @@ export class ChatController implements vscode.Disposable {
     // Before the first use nothing has been shown, so there is nothing to update.
     if (!this.active) return;
     // The state carries the answer so far: send pending text first so none of it arrives twice.
+    this.current?.reasoning?.flush();
     this.current?.batcher?.flush();
     this.post({
       type: 'state',
       conversations: this.store.list(),
       conversation: this.active,
-      models: this.models,
+      models: this.models.options,
       model: this.modelFor(this.active),
+      modelInfo: this.modelInfo(),
       streaming: this.streaming,
       hasApiKey: this.hasKey,
     });
+    // A restored (or switched-to) draft shows its count too; an unchanged one costs no request.
+    this.draftTokens.update(this.modelFor(this.active), toApiMessages({}, this.active.turns), this.active.draft ?? '');
   }
 
   /** Fetches the live model list for the picker (when there is a key). */
   async refreshModels(): Promise<void> {
-    try {
-      // listModels would prompt for a key; without one the picker keeps the configured model only.
-      if (!(await this.kimi.client())) return;
-      const list = await this.kimi.listModels();
-      this.models = list.map((m) => (typeof m.context_length === 'number' ? { id: m.id, contextLength: m.context_length } : { id: m.id }));
-      if (this.active) this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
-    } catch (e) {
-      this.kimi.log.warn(`Could not list models for the chat: ${this.kimi.describeError(e).message}`);
-    }
+    if (!(await this.models.refresh()) || !this.active) return;
+    const info = this.postModels();
+    if (info?.unavailable) this.models.announceUnavailable(info.id);
+  }
+
+  private modelInfo(): ModelInfo {
+    return this.models.info(this.modelFor(this.active), Boolean(this.active.cache && this.active.model));
+  }
+
+  private postModels(): ModelInfo | undefined {
+    if (!this.active) return undefined;
+    const modelInfo = this.modelInfo();
+    this.post({ type: 'models', models: this.models.options, model: modelInfo.id, modelInfo });
+    return modelInfo;
   }
 
   // ---- messages from the webview ----
@@ -207,6 +222,24 @@ export class ChatController implements vscode.Disposable {
     return this.answer(conversation);
   }
 
+  /** Continues the last answer where the token limit cut it off, in place (partial mode). */
+  async continueLast(): Promise<Turn | undefined> {
+    await this.ready();
+    // No await unless a run exists: the check and the start of the next run must not interleave.
+    while (this.current) await this.stopAndWait();
+    const last = this.active.turns.at(-1);
+    if (last?.role !== 'assistant' || last.finishReason !== 'length') return undefined;
+    return this.answer(this.active, undefined, last);
+  }
+
+  /** Offers (or stops offering) the built-in web search in the active conversation. */
+  async setWebSearch(on: boolean): Promise<void> {
+    await this.ready();
+    if (on) this.active.webSearch = true;
+    else delete this.active.webSearch;
+    await this.store.save(this.active, false);
+  }
+
   /** Replaces the last question (and its answer) with new text and asks again. */
   async editLast(text: string): Promise<Turn | undefined> {
     await this.ready();
@@ -253,25 +286,38 @@ export class ChatController implements vscode.Disposable {
     await running.finished.catch(() => undefined);
   }
 
-  private answer(conversation: Conversation, user?: Turn): Promise<Turn> {
+  /** Starts an answer to the last question, or (`resume`) continues an answer that was cut off. */
+  private answer(conversation: Conversation, user?: Turn, resume?: Turn): Promise<Turn> {
     const model = this.modelFor(conversation);
-    const history = conversation.turns.slice();
-    const turn: Turn = { id: turnId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming', model };
-    conversation.turns.push(turn);
+    let turn: Turn;
+    if (resume) {
+      turn = resume;
+      turn.status = 'streaming';
+      turn.model = model;
+      delete turn.finishReason;
+      delete turn.error;
+    } else {
+      turn = { id: turnId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming', model };
+      conversation.turns.push(turn);
+    }
+    const history = conversation.turns.slice(0, conversation.turns.indexOf(turn));
     const active: ActiveRun = { conversation, turn, stopRequested: false, finished: Promise.resolve(turn) };
     this.current = active;
-    active.finished = this.stream(active, history, model, user);
+    active.finished = this.stream(active, history, user, resume !== undefined);
     return active.finished;
   }
 
-  private async stream(active: ActiveRun, history: Turn[], model: string, user?: Turn): Promise<Turn> {
+  private async stream(active: ActiveRun, history: Turn[], user: Turn | undefined, resumed: boolean): Promise<Turn> {
     const { conversation, turn } = active;
     const start: HostMessage = { type: 'turnStart', conversationId: conversation.id, assistant: turn };
     if (user) start.user = user;
     this.post(start);
     void this.setStreamingContext(true);
-    const batcher = new DeltaBatcher((text) => this.post({ type: 'delta', conversationId: conversation.id, turnId: turn.id, text }));
+    const ids = { conversationId: conversation.id, turnId: turn.id };
+    const batcher = new DeltaBatcher((text) => this.post({ type: 'delta', ...ids, text }));
+    const reasoning = new DeltaBatcher((text) => this.post({ type: 'reasoning', ...ids, text }));
     active.batcher = batcher;
+    active.reasoning = reasoning;
     // Save the turn before any network work, then keep saving the growing answer.
     const saved = this.store.save(conversation).catch((e) => this.kimi.log.error(`Could not save the conversation: ${String(e)}`));
     const saver = setInterval(() => void this.store.save(conversation, false).catch(() => undefined), SAVE_WHILE_STREAMING_MS);
@@ -283,34 +329,35 @@ export class ChatController implements vscode.Disposable {
         turn.status = 'stopped';
         return turn;
       }
-      const settings = this.kimi.settings();
-      const run = new ChatRun({
+      await streamAnswer({
+        kimi: this.kimi,
         client,
-        model,
-        messages: toApiMessages(conversation, history),
-        maxTokens: settings.maxTokens,
-        ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
-        onText: (text) => {
-          turn.content += text;
-          batcher.push(text);
+        conversation,
+        turn,
+        history,
+        resumed,
+        post: (m) => this.post(m),
+        batcher,
+        reasoning,
+        started: (run) => {
+          active.run = run;
+          if (active.stopRequested) run.stop();
         },
       });
-      active.run = run;
-      if (active.stopRequested) run.stop();
-      const result = await run.start();
-      turn.status = result.outcome === 'stopped' ? 'stopped' : 'done';
-      if (result.usage) turn.usage = result.usage;
-      if (result.finishReason === 'content_filter') {
-        turn.status = 'error';
-        turn.error = { message: vscode.l10n.t('The answer was stopped by the content filter.'), actions: [] };
-      }
-      this.kimi.log.debug(`Chat answer ${turn.status}: ${turn.content.length} chars, finish ${String(result.finishReason)}.`);
+      this.kimi.log.debug(`Chat answer ${turn.status}: ${turn.content.length} chars, finish ${String(turn.finishReason)}.`);
     } catch (e) {
       turn.status = 'error';
-      turn.error = this.kimi.describeError(e);
-      this.kimi.log.error(`Chat answer failed: ${turn.error.message}`);
+      if (isModelNotFound(e)) {
+        // Not a raw 404: say what happened and offer the picker, in the panel and as a notification.
+        turn.error = { message: unavailableMessage(turn.model ?? ''), actions: ['selectModel'] };
+        this.models.announceUnavailable(turn.model ?? '');
+      } else {
+        turn.error = this.kimi.describeError(e);
+      }
+      this.kimi.log.error(`Chat answer failed: ${this.kimi.describeError(e).message}`);
     } finally {
       clearInterval(saver);
+      reasoning.flush();
       batcher.flush();
       if (this.current === active) this.current = undefined;
       await this.store.save(conversation).catch((e) => this.kimi.log.error(`Could not save the conversation: ${String(e)}`));
@@ -325,6 +372,7 @@ export class ChatController implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'kimi.chat.streaming', on);
   }
 
+  /** The model answers use (kimi.settings().model is already the recommended one when kimi.model is empty). */
   private modelFor(conversation: Conversation): string {
     return (conversation.cache && conversation.model) || this.kimi.settings().model;
   }
@@ -340,7 +388,7 @@ export class ChatController implements vscode.Disposable {
     } else {
       await this.kimi.setModel(model);
     }
-    this.post({ type: 'models', models: this.models, model: this.modelFor(this.active) });
+    this.postModels();
   }
 
   // ---- drafts ----
@@ -418,6 +466,7 @@ export class ChatController implements vscode.Disposable {
   /** The active conversation's questions and answers, as messages for a new context cache. */
   async messagesForCache(): Promise<ChatMessage[]> {
     await this.ready();
+    // Without reasoning: caches are for the moonshot-v1 family, which never reasons.
     return toApiMessages({}, this.active.turns.filter((t) => t.role === 'user' || t.status === 'done' || t.status === 'stopped'));
   }
 

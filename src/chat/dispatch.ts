@@ -18,6 +18,12 @@ export async function dispatch(chat: ChatController, m: WebviewMessage): Promise
     case 'regenerate':
       await chat.regenerate();
       return;
+    case 'continue':
+      await chat.continueLast();
+      return;
+    case 'setWebSearch':
+      await chat.setWebSearch(m.on);
+      return;
     case 'editLast':
       await chat.editLast(m.text);
       return;

@@ -1,5 +1,6 @@
 // Registers the chat panel and its commands; returns the controller the editor commands use.
 import * as vscode from 'vscode';
+import { registerTestHook } from '../test-hooks';
 import { prompts } from '../config/prompts';
 import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
@@ -7,6 +8,7 @@ import type { CacheTag, ContextCache } from '../kimi/types';
 import { ChatController } from './controller';
 import type { CacheRef } from './protocol';
 import { ConversationStore } from './store';
+import { syncAcrossWindows } from './sync';
 import { CHAT_VIEW_ID, ChatViewProvider } from './view';
 
 export type { ChatController } from './controller';
@@ -58,6 +60,7 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
     });
   context.subscriptions.push(
     controller,
+    syncAcrossWindows(controller, kimi.log),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
     command('kimi.chat.new', async () => {
       const conversation = await controller.newConversation();
@@ -78,8 +81,8 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
       }
       return vscode.commands.executeCommand('kimi.caches.create', { messages, name: controller.conversation.title });
     }),
-    // Not contributed (so not in the palette): lets host tests reach the controller and the view.
-    vscode.commands.registerCommand('_kimi.chat.testApi', () => ({ controller, provider })),
   );
+  // Test mode only: lets host tests reach the controller and the view.
+  registerTestHook(context, '_kimi.chat.testApi', () => ({ controller, provider }));
   return controller;
 }

@@ -6,6 +6,8 @@ export interface UsageSummary {
   prompt: number;
   cached: number;
   completion: number;
+  /** Of the completion tokens, those spent reasoning (when the server reports them). */
+  reasoning?: number;
 }
 
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
@@ -27,6 +29,14 @@ export interface Turn {
   model?: string;
   usage?: UsageSummary;
   error?: TurnError;
+  /** The model's reasoning (`reasoning_content`) exactly as returned: shown, and replayed where the model requires it. */
+  reasoning?: string;
+  /** How long the model reasoned before answering, in ms. */
+  thinkingMs?: number;
+  /** 'length': cut off at the token limit (the answer can be continued). */
+  finishReason?: string;
+  /** How many `$web_search` round trips this answer made. */
+  webSearches?: number;
 }
 
 /** A conversation attached to a context cache sends {role:'cache'} first. */
@@ -46,6 +56,8 @@ export interface Conversation {
   cache?: CacheRef;
   turns: Turn[];
   draft?: string;
+  /** Offer the built-in `$web_search` tool in this conversation (billed per call). */
+  webSearch?: boolean;
 }
 
 export interface ConversationSummary {
@@ -57,6 +69,18 @@ export interface ConversationSummary {
 export interface ModelOption {
   id: string;
   contextLength?: number;
+  /** e.g. "thinking · 256K · $$" — shown beside the id. */
+  detail?: string;
+}
+
+/** The model answers use, for the header. */
+export interface ModelInfo {
+  id: string;
+  /** True when kimi.model is empty and this is the recommended available model. */
+  recommended: boolean;
+  detail?: string;
+  /** Set when the configured model is no longer offered: the panel offers Select Model. */
+  unavailable?: string;
 }
 
 export type HostMessage =
@@ -66,14 +90,19 @@ export type HostMessage =
       conversation: Conversation;
       models: ModelOption[];
       model: string;
+      modelInfo?: ModelInfo;
       streaming: boolean;
       hasApiKey: boolean;
     }
+  /** An assistant turn already shown (Continue) is reopened and streams on from its text. */
   | { type: 'turnStart'; conversationId: string; user?: Turn; assistant: Turn }
   | { type: 'delta'; conversationId: string; turnId: string; text: string }
+  | { type: 'reasoning'; conversationId: string; turnId: string; text: string }
+  | { type: 'webSearch'; conversationId: string; turnId: string; count: number }
   | { type: 'turnEnd'; conversationId: string; turn: Turn }
-  | { type: 'draftTokens'; count: number | null; contextLength?: number }
-  | { type: 'models'; models: ModelOption[]; model: string }
+  /** `estimated`: a local estimate, with why (nothing was sent for counting, or counting failed). */
+  | { type: 'draftTokens'; count: number | null; contextLength?: number; estimated?: string }
+  | { type: 'models'; models: ModelOption[]; model: string; modelInfo?: ModelInfo }
   | { type: 'focusInput' };
 
 export type CodeAction = 'copy' | 'insert' | 'replace';
@@ -83,6 +112,8 @@ export type WebviewMessage =
   | { type: 'send'; text: string }
   | { type: 'stop' }
   | { type: 'regenerate' }
+  | { type: 'continue' }
+  | { type: 'setWebSearch'; on: boolean }
   | { type: 'editLast'; text: string }
   | { type: 'newConversation' }
   | { type: 'switchConversation'; id: string }

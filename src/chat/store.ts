@@ -1,112 +1,66 @@
 // Conversations live in the host, one JSON file each plus an index, under the extension's global
-// storage. Every write goes to a temporary file that is then renamed over the old one, so a crash or
-// a closed window leaves either the old or the new file, never half of one.
+// storage, which every VS Code window of the user shares. Each save merges with what another window
+// wrote (store-merge.ts, store-index.ts); refresh() takes in another window's changes. Writes are
+// atomic (temp file, rename) and serialize a large conversation in pieces (store-io.ts).
 // No vscode import: unit-tested in plain Node against a temporary directory.
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Conversation, ConversationSummary } from './protocol';
+import { INDEX_FILE, indexData, mergeIndex, parseIndex, readWithFingerprint, readWithFingerprintSync, type IndexState } from './store-index';
+import {
+  checkConversation, markInterrupted, newConversationId, parseConversation, removeStaleTempFiles, scanFolder, summaryOf, WriteQueue,
+  type StoreChange, type StoreListener, type StoreLog,
+} from './store-files';
+import { conversationPieces, fingerprint, fingerprintSync, writeAtomic, writeAtomicSync } from './store-io';
+import { adoptRead, markWritten, mergeFromDisk, newSyncState, noteLocalRemovals, toStored, type StoredConversation, type SyncState } from './store-merge';
 import { CONVERSATION_ID } from './validate';
 
-const INDEX_FILE = 'index.json';
-const INDEX_VERSION = 1;
-
-interface IndexFile {
-  version: number;
-  activeId?: string;
-  conversations: ConversationSummary[];
-}
-
-export interface StoreLog {
-  warn(message: string): void;
-}
-
-let tmpCounter = 0;
-function tmpName(file: string): string {
-  return `${file}.${process.pid}.${++tmpCounter}.tmp`;
-}
-
-/** Writes `data` to `file` atomically: temp file, flush to disk, rename. */
-export async function writeAtomic(file: string, data: string): Promise<void> {
-  const tmp = tmpName(file);
-  const handle = await fsp.open(tmp, 'w');
-  try {
-    await handle.writeFile(data, 'utf8');
-    await handle.datasync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fsp.rename(tmp, file);
-  } catch (e) {
-    await fsp.rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/** The same, blocking: for the last save when the extension is deactivated. */
-export function writeAtomicSync(file: string, data: string): void {
-  const tmp = tmpName(file);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeFileSync(fd, data, 'utf8');
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
-export function newConversationId(): string {
-  return `c-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-}
-
-/** A title from the first question: its first line, shortened. */
-export function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0].replace(/\s+/g, ' ').trim();
-  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New conversation';
-}
+export { writeAtomic } from './store-io';
+export { newConversationId, titleFrom, type StoreChange, type StoreListener, type StoreLog, type UnreadableConversation } from './store-files';
 
 export class ConversationStore {
-  private summaries: ConversationSummary[] = [];
+  private index: IndexState = { summaries: [], deleted: new Map(), base: new Map(), fingerprint: '' };
   private activeId: string | undefined;
   private readonly loaded = new Map<string, Conversation>();
-  /** Per file: the write in progress, so writes to one file land in order. */
-  private readonly queues = new Map<string, Promise<void>>();
-  /** Set by saveSync at deactivation: later asynchronous writes are dropped. */
-  private closed = false;
+  private readonly sync = new Map<string, SyncState>();
+  /** Unreadable files already reported, by id → fingerprint. */
+  private readonly reported = new Map<string, string>();
+  private readonly failing = new Set<string>();
+  private readonly writes = new WriteQueue();
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  listener: StoreListener = {};
 
   constructor(
     readonly dir: string,
     private readonly log: StoreLog = { warn: () => undefined },
   ) {}
 
-  /** Reads the index (rebuilding it from the files if it is missing or damaged). */
+  /** Reads the index and finds conversation files it does not know (written by another window). */
   async load(): Promise<void> {
     await fsp.mkdir(this.dir, { recursive: true });
-    let index: IndexFile | undefined;
-    try {
-      const parsed = JSON.parse(await fsp.readFile(this.file(INDEX_FILE), 'utf8')) as IndexFile;
-      if (parsed.version === INDEX_VERSION && Array.isArray(parsed.conversations)) index = parsed;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn(`Conversation index unreadable, rebuilding it: ${String(e)}`);
+    const disk = await this.readIndex();
+    if (disk) {
+      mergeIndex(this.index, disk.index, disk.fingerprint);
+      this.activeId = disk.index.activeId;
     }
-    // The files are the truth: another window sharing this storage may have written the index last.
-    const onDisk = await this.scan(index?.conversations ?? []);
-    this.summaries = onDisk;
-    this.activeId = index?.activeId;
-    if (!index || onDisk.length !== index.conversations.length) await this.saveIndex();
-    await this.removeStaleTempFiles();
+    const listed = this.index.summaries.length;
+    await this.scan();
+    if (!disk || this.index.summaries.length !== listed) await this.saveIndex();
+    await removeStaleTempFiles(this.dir);
     this.sort();
   }
 
   list(): ConversationSummary[] {
-    return this.summaries.map((s) => ({ ...s }));
+    return this.index.summaries.map((s) => ({ ...s }));
   }
 
   get activeConversationId(): string | undefined {
     return this.activeId;
+  }
+
+  fileOf(id: string): string {
+    return this.file(`${id}.json`);
   }
 
   async setActive(id: string): Promise<void> {
@@ -114,20 +68,26 @@ export class ConversationStore {
     await this.saveIndex();
   }
 
-  /** The conversation with this id, read from disk on first use. */
+  /** The conversation with this id, read from disk on first use; an unreadable file is reported. */
   async open(id: string): Promise<Conversation | undefined> {
     if (!CONVERSATION_ID.test(id)) return undefined;
     const cached = this.loaded.get(id);
     if (cached) return cached;
-    if (!this.summaries.some((s) => s.id === id)) return undefined;
+    if (!this.index.summaries.some((s) => s.id === id)) return undefined;
+    let read;
     try {
-      const conversation = JSON.parse(await fsp.readFile(this.file(`${id}.json`), 'utf8')) as Conversation;
-      if (conversation.id !== id || !Array.isArray(conversation.turns)) throw new Error('not a conversation');
-      markInterrupted(conversation);
-      this.loaded.set(id, conversation);
-      return conversation;
+      read = await readWithFingerprint(this.fileOf(id));
+      if (!read) return undefined;
+      const stored = await parseConversation(read.bytes, id);
+      const state = newSyncState();
+      adoptRead(state, stored, read.fingerprint);
+      delete stored.removedTurns;
+      markInterrupted(stored);
+      this.sync.set(id, state);
+      this.loaded.set(id, stored);
+      return stored;
     } catch (e) {
-      this.log.warn(`Conversation ${id} could not be read: ${String(e)}`);
+      this.reportUnreadable(id, read?.fingerprint ?? '', e, true);
       return undefined;
     }
   }
@@ -135,13 +95,7 @@ export class ConversationStore {
   /** A new, empty conversation (saved, and made the active one). */
   async create(init: Partial<Pick<Conversation, 'title' | 'model' | 'cache'>> = {}): Promise<Conversation> {
     const now = Date.now();
-    const conversation: Conversation = {
-      id: newConversationId(),
-      title: init.title ?? 'New conversation',
-      createdAt: now,
-      updatedAt: now,
-      turns: [],
-    };
+    const conversation: Conversation = { id: newConversationId(), title: init.title ?? 'New conversation', createdAt: now, updatedAt: now, turns: [] };
     if (init.model) conversation.model = init.model;
     if (init.cache) conversation.cache = init.cache;
     this.loaded.set(conversation.id, conversation);
@@ -150,18 +104,14 @@ export class ConversationStore {
     return conversation;
   }
 
-  /** Saves the conversation's current state (call after every change). */
+  /** Saves the conversation's current state (call after every change), merged with the file's. */
   async save(conversation: Conversation, touch = true): Promise<void> {
     if (touch) conversation.updatedAt = Date.now();
+    if (this.index.deleted.has(conversation.id)) return;
     this.loaded.set(conversation.id, conversation);
-    const summary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
-    const i = this.summaries.findIndex((s) => s.id === conversation.id);
-    const indexChanged = i < 0 || this.summaries[i].title !== summary.title || i !== 0;
-    if (i < 0) this.summaries.push(summary);
-    else this.summaries[i] = summary;
-    this.sort();
+    const indexChanged = this.updateSummary(conversation);
     await Promise.all([
-      this.enqueue(`${conversation.id}.json`, JSON.stringify(conversation)),
+      this.writes.run(`${conversation.id}.json`, () => this.writeConversation(conversation), true),
       indexChanged ? this.saveIndex() : Promise.resolve(),
     ]);
   }
@@ -169,14 +119,33 @@ export class ConversationStore {
   /** Blocking save, for deactivation (an async write might not finish before the host exits). */
   saveSync(conversation: Conversation): void {
     // Writes still queued hold older states: they must not land after this one.
-    this.closed = true;
-    const summary = { id: conversation.id, title: conversation.title, updatedAt: conversation.updatedAt };
-    const i = this.summaries.findIndex((s) => s.id === conversation.id);
-    if (i < 0) this.summaries.push(summary);
-    else this.summaries[i] = summary;
-    this.sort();
-    writeAtomicSync(this.file(`${conversation.id}.json`), JSON.stringify(conversation));
-    writeAtomicSync(this.file(INDEX_FILE), JSON.stringify(this.indexData()));
+    this.writes.closed = true;
+    const id = conversation.id;
+    const file = this.fileOf(id);
+    const state = this.sync.get(id) ?? newSyncState();
+    this.sync.set(id, state);
+    const indexRead = readWithFingerprintSync(this.file(INDEX_FILE));
+    try {
+      const disk = indexRead && parseIndex(indexRead.text);
+      if (disk && indexRead.fingerprint !== this.index.fingerprint) mergeIndex(this.index, disk, indexRead.fingerprint);
+    } catch {
+      // A damaged index is rewritten below.
+    }
+    if (this.index.deleted.has(id)) return;
+    if (fingerprintSync(file) !== state.fingerprint) {
+      const read = readWithFingerprintSync(file);
+      try {
+        if (read) mergeFromDisk(conversation, checkConversation(JSON.parse(read.text) as StoredConversation, id), state, read.fingerprint);
+      } catch {
+        // An unreadable file is replaced by the conversation on screen.
+      }
+    }
+    noteLocalRemovals(conversation, state);
+    this.updateSummary(conversation);
+    const stored = toStored(conversation, state);
+    writeAtomicSync(file, [...conversationPieces(stored)].join(''));
+    markWritten(state, stored, fingerprintSync(file));
+    writeAtomicSync(this.file(INDEX_FILE), JSON.stringify(indexData(this.index, this.activeId)));
   }
 
   async rename(id: string, title: string): Promise<Conversation | undefined> {
@@ -187,18 +156,86 @@ export class ConversationStore {
     return conversation;
   }
 
+  /** Deletes a conversation everywhere: a tombstone in the index keeps other windows from saving it again. */
   async delete(id: string): Promise<void> {
     if (!CONVERSATION_ID.test(id)) return;
-    this.summaries = this.summaries.filter((s) => s.id !== id);
+    this.index.deleted.set(id, Date.now());
+    this.index.summaries = this.index.summaries.filter((s) => s.id !== id);
     this.loaded.delete(id);
-    if (this.activeId === id) this.activeId = this.summaries[0]?.id;
+    this.sync.delete(id);
+    this.reported.delete(id);
+    if (this.activeId === id) this.activeId = this.index.summaries[0]?.id;
     await this.saveIndex();
-    await this.enqueueTask(`${id}.json`, () => fsp.rm(this.file(`${id}.json`), { force: true }));
+    await this.writes.run(`${id}.json`, () => fsp.rm(this.fileOf(id), { force: true }));
   }
 
   /** Waits for every write started so far. */
   async flush(): Promise<void> {
-    await Promise.all([...this.queues.values()]);
+    await this.writes.flush();
+  }
+
+  /** Takes in what other windows changed: the list, loaded conversations, deletions. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        const change = await this.refreshOnce().catch((e) => {
+          this.log.warn(`Could not take in other windows' conversation changes: ${String(e)}`);
+          return undefined;
+        });
+        if (change && (change.list || change.conversations.length || change.deleted.length)) this.listener.changed?.(change);
+      } while (this.refreshAgain);
+    })().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshOnce(): Promise<StoreChange> {
+    const change: StoreChange = { list: false, conversations: [], deleted: [] };
+    const before = JSON.stringify(this.index.summaries);
+    if ((await fingerprint(this.file(INDEX_FILE))) !== this.index.fingerprint) {
+      const disk = await this.readIndex();
+      if (disk) change.deleted.push(...this.takeIndex(disk.index, disk.fingerprint));
+    }
+    await this.scan();
+    for (const [id, conversation] of this.loaded) {
+      const name = `${id}.json`;
+      if (this.writes.busy(name)) continue; // the save under way merges
+      const state = this.sync.get(id);
+      const now = await fingerprint(this.fileOf(id));
+      if (!state || now === '' || now === state.fingerprint) continue;
+      const read = await readWithFingerprint(this.fileOf(id));
+      if (!read) continue;
+      let disk: StoredConversation;
+      try {
+        disk = await parseConversation(read.bytes, id);
+      } catch (e) {
+        this.reportUnreadable(id, read.fingerprint, e);
+        continue;
+      }
+      if (this.writes.busy(name)) continue;
+      const ahead = mergeFromDisk(conversation, disk, state, read.fingerprint);
+      this.updateSummary(conversation);
+      change.conversations.push(id);
+      if (ahead) void this.save(conversation, false).catch(() => undefined);
+    }
+    this.sort();
+    change.list = JSON.stringify(this.index.summaries) !== before;
+    return change;
+  }
+
+  /** Merges the index another window wrote; returns the loaded conversations it deleted. */
+  private takeIndex(disk: Parameters<typeof mergeIndex>[1], fp: string): string[] {
+    const deleted = mergeIndex(this.index, disk, fp).filter((id) => this.loaded.has(id));
+    for (const id of deleted) {
+      this.loaded.delete(id);
+      this.sync.delete(id);
+    }
+    if (this.activeId && this.index.deleted.has(this.activeId)) this.activeId = this.index.summaries[0]?.id;
+    return deleted;
   }
 
   private file(name: string): string {
@@ -206,66 +243,106 @@ export class ConversationStore {
   }
 
   private sort(): void {
-    this.summaries.sort((a, b) => b.updatedAt - a.updatedAt);
+    this.index.summaries.sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
-  private indexData(): IndexFile {
-    const data: IndexFile = { version: INDEX_VERSION, conversations: this.summaries };
-    if (this.activeId) data.activeId = this.activeId;
-    return data;
+  /** Puts the conversation's summary in the list; true when the index file should be written. */
+  private updateSummary(conversation: Conversation): boolean {
+    const summary = summaryOf(conversation);
+    const list = this.index.summaries;
+    const i = list.findIndex((s) => s.id === conversation.id);
+    const changed = i < 0 || list[i].title !== summary.title || i !== 0;
+    if (i < 0) list.push(summary);
+    else list[i] = summary;
+    this.sort();
+    return changed;
+  }
+
+  private async writeConversation(conversation: Conversation): Promise<void> {
+    const id = conversation.id;
+    const file = this.fileOf(id);
+    const state = this.sync.get(id) ?? newSyncState();
+    this.sync.set(id, state);
+    try {
+      const indexFp = await fingerprint(this.file(INDEX_FILE));
+      if (indexFp !== this.index.fingerprint) {
+        const disk = await this.readIndex();
+        if (disk) {
+          const deleted = this.takeIndex(disk.index, disk.fingerprint);
+          if (deleted.length) this.listener.changed?.({ list: true, conversations: [], deleted });
+        }
+      }
+      if (this.index.deleted.has(id)) return;
+      if ((await fingerprint(file)) !== state.fingerprint) {
+        const read = await readWithFingerprint(file);
+        let disk: StoredConversation | undefined;
+        try {
+          disk = read && (await parseConversation(read.bytes, id));
+        } catch (e) {
+          this.log.warn(`Conversation file ${id}.json was unreadable; writing the conversation shown over it: ${String(e)}`);
+        }
+        // Synchronous from here to the snapshot: the merge sees every change the controller made.
+        if (read && disk) {
+          mergeFromDisk(conversation, disk, state, read.fingerprint);
+          this.updateSummary(conversation);
+          this.listener.changed?.({ list: false, conversations: [id], deleted: [] });
+        }
+      }
+      noteLocalRemovals(conversation, state);
+      const stored = toStored(conversation, state);
+      await writeAtomic(file, conversationPieces(stored));
+      markWritten(state, stored, await fingerprint(file));
+      this.failing.delete(id);
+    } catch (e) {
+      this.log.warn(`Could not save conversation ${id}: ${String(e)}`);
+      if (!this.failing.has(id)) {
+        this.failing.add(id);
+        this.listener.saveFailed?.(conversation, e);
+      }
+      throw e;
+    }
   }
 
   private saveIndex(): Promise<void> {
-    return this.enqueue(INDEX_FILE, JSON.stringify(this.indexData()));
-  }
-
-  private enqueue(name: string, data: string): Promise<void> {
-    return this.enqueueTask(name, () => writeAtomic(this.file(name), data));
-  }
-
-  private enqueueTask(name: string, task: () => Promise<void>): Promise<void> {
-    const previous = this.queues.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => (this.closed ? undefined : task()));
-    this.queues.set(name, next);
-    void next.finally(() => {
-      if (this.queues.get(name) === next) this.queues.delete(name);
-    }).catch(() => undefined);
-    return next;
-  }
-
-  /** Summaries of the conversation files present, reading only files the index does not know. */
-  private async scan(known: ConversationSummary[]): Promise<ConversationSummary[]> {
-    const byId = new Map(known.filter((s) => CONVERSATION_ID.test(s.id)).map((s) => [s.id, s]));
-    const out: ConversationSummary[] = [];
-    for (const name of await fsp.readdir(this.dir)) {
-      const id = name.replace(/\.json$/, '');
-      if (name === INDEX_FILE || !name.endsWith('.json') || !CONVERSATION_ID.test(id)) continue;
-      const summary = byId.get(id);
-      if (summary) {
-        out.push(summary);
-        continue;
+    return this.writes.run(INDEX_FILE, async () => {
+      const file = this.file(INDEX_FILE);
+      if ((await fingerprint(file)) !== this.index.fingerprint) {
+        const disk = await this.readIndex();
+        if (disk) {
+          const deleted = this.takeIndex(disk.index, disk.fingerprint);
+          if (deleted.length) this.listener.changed?.({ list: true, conversations: [], deleted });
+        }
       }
-      try {
-        const c = JSON.parse(await fsp.readFile(this.file(name), 'utf8')) as Conversation;
-        if (c.id === id) out.push({ id, title: c.title, updatedAt: c.updatedAt });
-      } catch {
-        this.log.warn(`Skipping unreadable conversation file ${name}`);
-      }
-    }
-    return out;
+      this.sort();
+      const data = indexData(this.index, this.activeId);
+      await writeAtomic(file, JSON.stringify(data));
+      this.index.fingerprint = await fingerprint(file);
+      this.index.base = new Map(data.conversations.map((s) => [s.id, JSON.stringify(s)]));
+    }, true);
   }
 
-  /** Temp files left by a crash; recent ones may belong to another window writing right now. */
-  private async removeStaleTempFiles(): Promise<void> {
-    for (const name of await fsp.readdir(this.dir)) {
-      if (!name.endsWith('.tmp')) continue;
-      const stat = await fsp.stat(this.file(name)).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > 60_000) await fsp.rm(this.file(name), { force: true }).catch(() => undefined);
+  private async readIndex(): Promise<{ index: Parameters<typeof mergeIndex>[1]; fingerprint: string } | undefined> {
+    try {
+      const read = await readWithFingerprint(this.file(INDEX_FILE));
+      const index = read && parseIndex(read.bytes.toString('utf8'));
+      if (read && !index) this.log.warn('Conversation index of another version or damaged: rebuilding it from the files.');
+      return read && index ? { index, fingerprint: read.fingerprint } : undefined;
+    } catch (e) {
+      this.log.warn(`Conversation index unreadable, rebuilding it: ${String(e)}`);
+      return undefined;
     }
   }
-}
 
-/** An answer still "streaming" on disk was cut off by a reload or a closed window: it stopped there. */
-function markInterrupted(conversation: Conversation): void {
-  for (const turn of conversation.turns) if (turn.status === 'streaming') turn.status = 'stopped';
+  private scan(): Promise<void> {
+    const keep = (id: string) => this.loaded.has(id) || this.writes.busy(`${id}.json`);
+    return scanFolder(this.dir, this.index, keep, this.reported, (id, fp, e) => this.reportUnreadable(id, fp, e));
+  }
+
+  private reportUnreadable(id: string, fp: string, error: unknown, always = false): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.log.warn(`Conversation ${id} could not be read: ${message}`);
+    if (!always && this.reported.get(id) === fp) return;
+    this.reported.set(id, fp);
+    this.listener.unreadable?.({ id, file: this.fileOf(id), error: message });
+  }
 }

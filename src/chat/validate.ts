@@ -46,6 +46,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'ready':
     case 'stop':
     case 'regenerate':
+    case 'continue':
     case 'newConversation':
     case 'detachCache':
       return onlyKeys(m, []) ? { type: m.type } : undefined;
@@ -53,6 +54,8 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'editLast':
       // An empty question is never sent to the API (it rejects empty content).
       return onlyKeys(m, ['text']) && str(m.text, LIMITS.text) && m.text.trim().length > 0 ? { type: m.type, text: m.text } : undefined;
+    case 'setWebSearch':
+      return onlyKeys(m, ['on']) && typeof m.on === 'boolean' ? { type: 'setWebSearch', on: m.on } : undefined;
     case 'draft':
       return onlyKeys(m, ['text']) && str(m.text, LIMITS.text) ? { type: 'draft', text: m.text } : undefined;
     case 'switchConversation':

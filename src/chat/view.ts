@@ -1,27 +1,22 @@
-// The chat panel's webview: a strict Content-Security-Policy (scripts only with this page's nonce),
+// The chat panel's webview: a strict Content-Security-Policy (./csp.ts),
 // resources only from the webview bundle, and every message handed to the controller to validate.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ChatController } from './controller';
+import { chatCsp, cspMeta } from './csp';
 import type { HostMessage } from './protocol';
 
 export const CHAT_VIEW_ID = 'kimi.chat';
 
-export function chatHtml(webview: vscode.Webview, bundle: vscode.Uri, nonce: string): string {
+export function chatHtml(webview: vscode.Webview, bundle: vscode.Uri, nonce: string, styleNonce = randomBytes(16).toString('base64')): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.js'));
   const style = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.css'));
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource} 'unsafe-inline'`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-  ].join('; ');
+  const csp = chatCsp(webview.cspSource, nonce, styleNonce);
   return `<!DOCTYPE html>
 <html lang="${vscode.env.language}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+${cspMeta(csp, styleNonce)}
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style.toString()}">
 <title>Kimi Chat</title>

@@ -1,12 +1,12 @@
 // Commands about the key and settings: Set/Clear API Key, Select Model, Show Log.
 import * as vscode from 'vscode';
-import { InvokeAuthorizationError } from '../kimi';
+import { InvokeAuthorizationError, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { formatContext } from '../status/format';
 import { isAbort } from './errors';
 import { prompts } from './prompts';
 import type { KimiService } from './service';
-import { ConnectionSettings, Region, regionUrls } from './settings';
+import { ConnectionSettings, Region, regionUrl } from './settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
@@ -36,8 +36,22 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
     void prompts.error(validateKeyInput(key) ?? '');
     return false;
   }
+  // A key passed as an argument comes from a link or another extension, which could plant its own key:
+  // the user decides.
+  if (given !== undefined) {
+    const stored = await kimi.keys.storedKey().catch(() => undefined);
+    const ok = await prompts.confirm(
+      vscode.l10n.t('Use the API key {0} for Kimi?', maskKey(key)),
+      stored
+        ? vscode.l10n.t('Something asked Kimi to use this key instead of your stored key {0}. Requests are billed to the key\'s account. Replace your key only if you started this yourself.', maskKey(stored))
+        : vscode.l10n.t('Something asked Kimi to use this key. Requests are billed to the key\'s account. Accept it only if you started this yourself.'),
+      vscode.l10n.t('Use This Key'),
+    );
+    if (!ok) return false;
+  }
 
   const connection = kimi.connection();
+  if (!(await kimi.confirmEndpoint(connection.baseUrl))) return false;
   const verdict = await withProgress(vscode.l10n.t('Checking the API key with {0}…', hostOf(connection.baseUrl)), (signal) =>
     verifyKey(kimi, key, connection, signal),
   );
@@ -46,7 +60,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
 
   if (verdict === 'refused' && !connection.customBaseUrl) {
     const other: Region = connection.region === 'china' ? 'international' : 'china';
-    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrls[other] };
+    const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrl(other) };
     const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
       verifyKey(kimi, key, otherConnection, signal),
     );
@@ -124,7 +138,6 @@ export async function clearApiKey(kimi: KimiService): Promise<void> {
 }
 
 export async function selectModel(kimi: KimiService): Promise<string | undefined> {
-  const current = kimi.settings().model;
   let models: Model[];
   try {
     models = await withProgress(vscode.l10n.t('Loading Kimi models…'), () => kimi.listModels());
@@ -132,27 +145,59 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
     kimi.showError(e, vscode.l10n.t('Could not load the model list'), () => selectModel(kimi));
     return undefined;
   }
-  const items = [...models]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((m) => ({
+  const configured = kimi.configuredModel();
+  const current = await kimi.resolveModel();
+  const recommended = recommendedModel(models);
+  type Item = vscode.QuickPickItem & { id: string };
+  const item = (m: Model): Item => {
+    const facts = modelFacts(m.id, m);
+    const marks = [m.id === current ? vscode.l10n.t('current') : '', m.id === recommended ? vscode.l10n.t('recommended') : ''].filter(Boolean);
+    return {
       label: m.id === current ? `$(check) ${m.id}` : m.id,
       id: m.id,
-      description: typeof m.context_length === 'number' ? vscode.l10n.t('{0} context', formatContext(m.context_length)) : '',
-      detail: capabilities(m),
-    }));
+      description: [vscode.l10n.t('{0} context', formatContext(facts.contextWindow)), priceLabel(facts.priceTier), ...marks].filter(Boolean).join(' · '),
+      detail: capabilities(m, facts),
+    };
+  };
+  // Current models first (the preferred ones in their order), deprecated ones after.
+  const rank = (m: Model) => {
+    const i = PREFERRED_MODELS.indexOf(m.id);
+    return i >= 0 ? i : modelFacts(m.id, m).deprecated ? 1000 : 100;
+  };
+  const items: Item[] = [...models].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id)).map(item);
+  if (recommended) {
+    items.unshift({
+      label: configured ? vscode.l10n.t('Recommended ({0})', recommended) : vscode.l10n.t('$(check) Recommended ({0})', recommended),
+      id: '',
+      description: vscode.l10n.t('follows the recommended available model (kimi.model empty)'),
+    });
+  }
+  if (configured && !models.some((m) => m.id === configured)) {
+    items.unshift({ label: `$(warning) ${configured}`, id: configured, description: vscode.l10n.t('not offered any more: choose another model') });
+  }
   const picked = await prompts.pick(items, {
     title: vscode.l10n.t('Kimi: Select Model'),
     placeHolder: vscode.l10n.t('Current: {0}', current),
     matchOnDescription: true,
   });
   if (!picked) return undefined;
-  await kimi.setModel(picked.id);
-  return picked.id;
+  if (picked.id !== configured) await kimi.setModel(picked.id);
+  return picked.id || recommended;
 }
 
-function capabilities(m: Model): string {
+/** premium ≈ 3× the per-token price of standard (moonshot-api.md, "The 2026 lineup"). */
+function priceLabel(tier: ModelFacts['priceTier']): string {
+  if (tier === 'premium') return vscode.l10n.t('premium price');
+  if (tier === 'standard') return vscode.l10n.t('standard price');
+  if (tier === 'legacy') return vscode.l10n.t('deprecated');
+  return '';
+}
+
+function capabilities(m: Model, facts: ModelFacts): string {
   const parts: string[] = [];
-  if (m.supports_reasoning) parts.push(vscode.l10n.t('reasoning'));
+  if (facts.thinking === 'always') parts.push(vscode.l10n.t('always thinks'));
+  else if (facts.thinking === 'switchable') parts.push(vscode.l10n.t('thinking on/off (kimi.thinking)'));
+  else if (m.supports_reasoning) parts.push(vscode.l10n.t('reasoning'));
   if (m.supports_image_in) parts.push(vscode.l10n.t('images'));
   if (m.supports_video_in) parts.push(vscode.l10n.t('video'));
   if (m.id.startsWith('moonshot-v1')) parts.push(vscode.l10n.t('context caches'));
@@ -164,6 +209,11 @@ export function validateKeyInput(value: string): string | undefined {
   if (!v) return vscode.l10n.t('Paste your API key.');
   if (/\s/.test(v)) return vscode.l10n.t('An API key has no spaces.');
   return undefined;
+}
+
+/** `sk-ab…wxyz`: enough to recognise a key, not enough to use it. */
+export function maskKey(key: string): string {
+  return key.length <= 12 ? '…' + key.slice(-2) : `${key.slice(0, 5)}…${key.slice(-4)}`;
 }
 
 function hostOf(url: string): string {

@@ -26,8 +26,17 @@ export class NoApiKeyError extends Error {
   }
 }
 
+/** The user did not allow sending the key over plain http to another machine. */
+export class InsecureEndpointError extends Error {
+  constructor(readonly url: string) {
+    super(vscode.l10n.t('Not sent: kimi.baseUrl ({0}) is plain http to another machine and you did not allow sending the API key to it unencrypted. Use an https:// URL, or reload the window to be asked again.', url));
+    this.name = 'InsecureEndpointError';
+  }
+}
+
 export function describeError(err: unknown): ErrorDescription {
   if (err instanceof NoApiKeyError) return { message: err.message, actions: ['setApiKey'] };
+  if (err instanceof InsecureEndpointError) return { message: err.message, actions: [] };
   if (err instanceof SecretStorageError) {
     return {
       message: vscode.l10n.t(

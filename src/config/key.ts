@@ -1,5 +1,6 @@
 // Where the API key lives: VS Code's SecretStorage first, then the MOONSHOT_API_KEY environment
-// variable. A key found in the deprecated plain `kimi.apiKey` setting is moved into SecretStorage.
+// variable. A key found in the deprecated user setting `kimi.apiKey` is moved into SecretStorage;
+// workspace values of that setting are ignored.
 import * as vscode from 'vscode';
 
 const SECRET_ID = 'kimi.apiKey';
@@ -51,6 +52,15 @@ export class ApiKeyStore {
     return env ? { key: env, source: 'environment' } : undefined;
   }
 
+  /** The key in SecretStorage only (not the environment); throws SecretStorageError when unreadable. */
+  async storedKey(): Promise<string | undefined> {
+    try {
+      return (await this.secrets.get(SECRET_ID)) || undefined;
+    } catch (e) {
+      throw new SecretStorageError('read', e);
+    }
+  }
+
   async store(key: string): Promise<void> {
     try {
       await this.secrets.store(SECRET_ID, key);
@@ -71,48 +81,68 @@ export class ApiKeyStore {
   }
 
   /**
-   * Moves a key from the plain `kimi.apiKey` setting (any scope) into SecretStorage and removes it from
-   * every scope. When SecretStorage fails the setting is left alone (nothing is lost) and the error is thrown.
+   * Moves a key from the user-level (global) `kimi.apiKey` setting into SecretStorage and removes it
+   * from user settings. A different key already stored is replaced only when `confirmReplace` says so;
+   * otherwise nothing changes. Workspace and folder values are never read as a key (see
+   * workspaceKeyFiles). When SecretStorage fails the setting is left alone and the error is thrown.
    */
-  async migratePlainSetting(): Promise<boolean> {
-    const targets = plainSettingTargets();
-    const key = targets.find((t) => t.value)?.value;
-    if (!key) return false;
+  async migrateUserSetting(confirmReplace: () => Thenable<boolean>): Promise<'none' | 'moved' | 'declined'> {
+    const config = vscode.workspace.getConfiguration('kimi');
+    const key = config.inspect<string>('apiKey')?.globalValue?.trim();
+    if (!key) return 'none';
+    let stored: string | undefined;
+    try {
+      stored = await this.secrets.get(SECRET_ID);
+    } catch {
+      stored = undefined; // the store below reports the failure
+    }
+    if (stored && stored !== key) {
+      if (this.declinedKey === key || !(await confirmReplace())) {
+        this.declinedKey = key;
+        return 'declined';
+      }
+    }
     try {
       await this.store(key);
     } catch (e) {
       this.unmovedKey = key;
       throw e;
     }
-    for (const t of targets) {
-      if (t.value) await t.config.update('apiKey', undefined, t.target);
+    await config.update('apiKey', undefined, vscode.ConfigurationTarget.Global);
+    this.log.info('Moved the API key from the user setting kimi.apiKey into secret storage.');
+    return 'moved';
+  }
+
+  /** A user-level key the user chose not to let replace the stored one (not asked again this session). */
+  private declinedKey: string | undefined;
+}
+
+/**
+ * Workspace settings files that set `kimi.apiKey`. Such a value is never used (a repository must not
+ * choose the key the user's requests are billed to) and the file is never written; the user is told.
+ * Read from the files because VS Code drops workspace values of an application-scoped setting.
+ */
+export async function workspaceKeyFiles(): Promise<vscode.Uri[]> {
+  const candidates: vscode.Uri[] = (vscode.workspace.workspaceFolders ?? []).map((f) => vscode.Uri.joinPath(f.uri, '.vscode', 'settings.json'));
+  const ws = vscode.workspace.workspaceFile;
+  if (ws && ws.scheme !== 'untitled') candidates.push(ws);
+  const found: vscode.Uri[] = [];
+  for (const uri of candidates) {
+    let text: string;
+    try {
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      continue; // no such file
     }
-    this.log.info(`Moved the API key from the kimi.apiKey setting into secret storage (${targets.filter((t) => t.value).map((t) => t.label).join(', ')}).`);
-    return true;
+    if (setsApiKey(text)) found.push(uri);
   }
+  return found;
 }
 
-interface PlainTarget {
-  config: vscode.WorkspaceConfiguration;
-  target: vscode.ConfigurationTarget;
-  label: string;
-  value: string | undefined;
-}
-
-function plainSettingTargets(): PlainTarget[] {
-  const out: PlainTarget[] = [];
-  const root = vscode.workspace.getConfiguration('kimi');
-  const i = root.inspect<string>('apiKey');
-  out.push({ config: root, target: vscode.ConfigurationTarget.Global, label: 'user', value: i?.globalValue?.trim() || undefined });
-  if (vscode.workspace.workspaceFolders || vscode.workspace.workspaceFile) {
-    out.push({ config: root, target: vscode.ConfigurationTarget.Workspace, label: 'workspace', value: i?.workspaceValue?.trim() || undefined });
-  }
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const c = vscode.workspace.getConfiguration('kimi', folder.uri);
-    const v = c.inspect<string>('apiKey')?.workspaceFolderValue?.trim() || undefined;
-    out.push({ config: c, target: vscode.ConfigurationTarget.WorkspaceFolder, label: `folder ${folder.name}`, value: v });
-  }
-  return out;
+/** True when settings JSON(C) text gives `kimi.apiKey` a non-empty string (comments ignored). */
+export function setsApiKey(text: string): boolean {
+  const code = text.replace(/("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
+  return /"kimi\.apiKey"\s*:\s*"\s*[^"\s]/.test(code);
 }
 
 export function causeText(e: unknown): string {

@@ -1,12 +1,17 @@
 // KimiService: the one place that knows the key, the settings and the current client. Features ask it
 // for a client on demand; it rebuilds the client when the key or a setting changes (no reload).
 import * as vscode from 'vscode';
-import { KimiClient } from '../kimi';
+import { KimiClient, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { describeError, ErrorAction, ErrorDescription, NoApiKeyError } from './errors';
-import { ApiKey, ApiKeyStore, SecretStorageError } from './key';
+import { InsecureEndpointError } from './errors';
+import { ApiKey, ApiKeyStore, SecretStorageError, workspaceKeyFiles } from './key';
 import { prompts } from './prompts';
 import { connectionKey, ConnectionSettings, KimiSettings, readConnection, readSettings } from './settings';
+import { displayUrl, isInsecureRemote } from './urls';
+
+const ALLOWED_HTTP_ENDPOINTS = 'kimi.allowedHttpEndpoints';
+const WARNED_KEY_FILES = 'kimi.warnedWorkspaceKeyFiles';
 
 const MODELS_TTL_MS = 60_000;
 
@@ -22,9 +27,18 @@ export class KimiService implements vscode.Disposable {
   private current: { fingerprint: string; client: KimiClient } | undefined;
   private models: { at: number; fingerprint: string; list: Promise<Model[]> } | undefined;
   private keyPromise: Promise<ApiKey | undefined> | undefined;
+  /** The recommended model found in the live list for this account (kimi.model empty). */
+  private recommended: string | undefined;
+  private readonly modelChanged = new vscode.EventEmitter<string>();
+  /** The model answers use changed: kimi.model was edited, or the recommended one was (re)resolved. */
+  readonly onDidChangeModel: vscode.Event<string> = this.modelChanged.event;
+  private lastModel = '';
+
+  /** Plain-http endpoints whose question is open or was declined this session (asked once). */
+  private readonly httpQuestions = new Map<string, Thenable<boolean>>();
 
   constructor(
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
     this.keys = new ApiKeyStore(context.secrets, log, (e) => this.showError(e, vscode.l10n.t('Could not read the Kimi API key')));
@@ -32,8 +46,12 @@ export class KimiService implements vscode.Disposable {
       context.secrets.onDidChange((e) => {
         if (e.key === 'kimi.apiKey') this.invalidate('API key changed');
       }),
+      this.modelChanged,
+      // Another key or endpoint may list other models: the recommended one is found again on next use.
+      this.accountChanged.event(() => (this.recommended = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kimi.apiKey')) void this.migratePlainKey();
+        if (e.affectsConfiguration('kimi.model')) void this.resolveModel();
+        if (e.affectsConfiguration('kimi.apiKey')) void this.checkPlainKeys();
         if (e.affectsConfiguration('kimi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) {
           this.invalidate('settings changed');
         }
@@ -43,7 +61,7 @@ export class KimiService implements vscode.Disposable {
 
   /** Local work only (secret storage, settings): safe during activation. */
   async init(): Promise<void> {
-    await this.migratePlainKey();
+    await this.checkPlainKeys();
     await this.updateContextKey();
     this.account = this.accountNow();
   }
@@ -57,8 +75,66 @@ export class KimiService implements vscode.Disposable {
     return this.keyPromise;
   }
 
+  /** The settings, with `model` the model answers use (see resolveModel; never empty). */
   settings(): KimiSettings {
-    return readSettings();
+    const s = readSettings();
+    return { ...s, model: s.model || this.modelNow() };
+  }
+
+  /** kimi.model as the user set it ('' = the recommended available model). */
+  configuredModel(): string {
+    return readSettings().model;
+  }
+
+  /**
+   * The model answers use: kimi.model, or when it is empty the recommended model that GET /v1/models
+   * lists (kept per key and endpoint). Without a key or a list, the first preference until one arrives.
+   */
+  async resolveModel(): Promise<string> {
+    if (!this.configuredModel() && (await this.client())) {
+      try {
+        // The list is cached for a minute per key and endpoint, so this is cheap on every answer.
+        const id = recommendedModel(await this.listModels());
+        if (id) this.recommended = id;
+      } catch (e) {
+        this.log.warn(`Could not list models to choose the recommended one: ${describeError(e).message}`);
+      }
+    }
+    const model = this.modelNow();
+    if (model !== this.lastModel) {
+      this.lastModel = model;
+      this.modelChanged.fire(model);
+    }
+    return model;
+  }
+
+  /** What resolveModel last found, without waiting. */
+  private modelNow(): string {
+    return this.configuredModel() || this.recommended || PREFERRED_MODELS[0]!;
+  }
+
+  /** The model's traits: the known table, with the live list's fields when it has been fetched. */
+  async modelFacts(id: string): Promise<ModelFacts> {
+    let listed: Model | undefined;
+    try {
+      if (await this.client()) listed = (await this.listModels()).find((m) => m.id === id);
+    } catch {
+      // the table alone
+    }
+    return modelFacts(id, listed);
+  }
+
+  /**
+   * Whether the live list still offers the model: false when the list was read and lacks it
+   * (retired, or not allowed for this key), undefined when it could not be read.
+   */
+  async isListed(id: string): Promise<boolean | undefined> {
+    try {
+      if (!(await this.client())) return undefined;
+      return (await this.listModels()).some((m) => m.id === id);
+    } catch {
+      return undefined;
+    }
   }
 
   connection(): ConnectionSettings {
@@ -70,10 +146,11 @@ export class KimiService implements vscode.Disposable {
     const key = await this.apiKey();
     if (!key) return undefined;
     const connection = this.connection();
+    if (!(await this.confirmEndpoint(connection.baseUrl))) throw new InsecureEndpointError(displayUrl(connection.baseUrl));
     const fingerprint = `${key.key}\n${connectionKey(connection, this.settings())}`;
     if (this.current?.fingerprint !== fingerprint) {
       this.current = { fingerprint, client: this.createClient(key.key, connection) };
-      this.log.info(`Using ${connection.baseUrl}${connection.proxy ? ' through a proxy' : ''} (key from ${key.source}).`);
+      this.log.info(`Using ${displayUrl(connection.baseUrl)}${connection.proxy ? ' through a proxy' : ''} (key from ${key.source}).`);
     }
     return this.current.client;
   }
@@ -93,6 +170,36 @@ export class KimiService implements vscode.Disposable {
     const client = await this.client();
     if (!client) throw new NoApiKeyError();
     return client;
+  }
+
+  /**
+   * True when the key may go to `baseUrl`. A plain-http endpoint on another machine would carry the key
+   * in clear text: the user is asked once (modal); a yes is remembered for that URL, a no for the session.
+   */
+  confirmEndpoint(baseUrl: string): Thenable<boolean> {
+    if (!isInsecureRemote(baseUrl)) return Promise.resolve(true);
+    const allowed = this.context.globalState.get<string[]>(ALLOWED_HTTP_ENDPOINTS, []);
+    if (allowed.includes(baseUrl)) return Promise.resolve(true);
+    let question = this.httpQuestions.get(baseUrl);
+    if (!question) {
+      const shown = displayUrl(baseUrl);
+      this.log.warn(`kimi.baseUrl ${shown} is plain http to another machine: asking before the API key is sent.`);
+      question = prompts
+        .confirm(
+          vscode.l10n.t('Send your Kimi API key unencrypted to {0}?', shown),
+          vscode.l10n.t('kimi.baseUrl uses http:// to a host that is not this machine, so the API key and your prompts would cross the network in clear text. Use https:// unless you trust every network in between.'),
+          vscode.l10n.t('Send Unencrypted'),
+        )
+        .then(async (ok) => {
+          if (ok) {
+            await this.context.globalState.update(ALLOWED_HTTP_ENDPOINTS, [...this.context.globalState.get<string[]>(ALLOWED_HTTP_ENDPOINTS, []), baseUrl]);
+            this.httpQuestions.delete(baseUrl);
+          }
+          return ok;
+        });
+      this.httpQuestions.set(baseUrl, question);
+    }
+    return question;
   }
 
   /** A client for an explicit key and endpoint (used to check a key before saving it). */
@@ -143,7 +250,7 @@ export class KimiService implements vscode.Disposable {
     } catch {
       // fall back to the known table
     }
-    return knownContextLength(model);
+    return knownContextLength(model) ?? modelFacts(model).contextWindow;
   }
 
   describeError(err: unknown): ErrorDescription {
@@ -195,15 +302,53 @@ export class KimiService implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'kimi.hasApiKey', await this.hasApiKey());
   }
 
-  private async migratePlainKey(): Promise<void> {
+  private plainKeyCheck: Promise<void> | undefined;
+
+  /** Moves a user-level kimi.apiKey into secret storage and warns (once per file) about workspace ones. */
+  checkPlainKeys(): Promise<void> {
+    // One check at a time, so the user is never asked the same question twice at once.
+    this.plainKeyCheck ??= this.checkPlainKeysNow().finally(() => (this.plainKeyCheck = undefined));
+    return this.plainKeyCheck;
+  }
+
+  private async checkPlainKeysNow(): Promise<void> {
     try {
-      if (await this.keys.migratePlainSetting()) {
+      const result = await this.keys.migrateUserSetting(() =>
+        prompts.confirm(
+          vscode.l10n.t('Replace your stored Kimi API key?'),
+          vscode.l10n.t('Your user setting kimi.apiKey holds a different key from the one in VS Code\'s secret storage. Replace the stored key with it (it is then removed from the setting)? Otherwise both stay as they are.'),
+          vscode.l10n.t('Replace Stored Key'),
+        ),
+      );
+      if (result === 'moved') {
         this.invalidate('API key moved into secret storage');
-        void prompts.info(vscode.l10n.t('Kimi moved your API key from the kimi.apiKey setting into VS Code\'s secret storage and removed it from the setting.'));
+        void prompts.info(vscode.l10n.t('Kimi moved your API key from the kimi.apiKey user setting into VS Code\'s secret storage and removed it from the setting.'));
       }
     } catch (e) {
       if (e instanceof SecretStorageError) this.invalidate('API key kept from the setting for this session');
       this.showError(e, vscode.l10n.t('Could not move the API key out of the kimi.apiKey setting'));
+    }
+    await this.warnAboutWorkspaceKeys();
+  }
+
+  /** Once per file: a workspace's kimi.apiKey is ignored and its file left alone. */
+  private async warnAboutWorkspaceKeys(): Promise<void> {
+    const warned = this.context.workspaceState.get<string[]>(WARNED_KEY_FILES, []);
+    const fresh = (await workspaceKeyFiles()).filter((f) => !warned.includes(f.toString()));
+    if (!fresh.length) return;
+    await this.context.workspaceState.update(WARNED_KEY_FILES, [...warned, ...fresh.map((f) => f.toString())]);
+    for (const file of fresh) {
+      const name = vscode.workspace.asRelativePath(file, true);
+      this.log.warn(`Ignoring kimi.apiKey in ${name}: only your own key (Kimi: Set API Key) is used.`);
+      const open = vscode.l10n.t('Open File');
+      void prompts
+        .warn(
+          vscode.l10n.t('{0} sets kimi.apiKey. Kimi ignores it and does not change the file: only the key you set with "Kimi: Set API Key" is used. Remove the key from the file, and revoke it if the file was ever shared.', name),
+          open,
+        )
+        .then((choice) => {
+          if (choice === open) void vscode.window.showTextDocument(file);
+        });
     }
   }
 }

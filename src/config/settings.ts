@@ -2,17 +2,43 @@
 // are read from user settings only, so a workspace's .vscode/settings.json cannot redirect the key.
 import * as vscode from 'vscode';
 import { BASE_URLS } from '../kimi/types';
+import { hostMatches } from './urls';
 
 export type Region = keyof typeof BASE_URLS;
 
-/** The two platforms' endpoints. Mutable only so host tests can stand local servers in for both. */
-export const regionUrls: Record<Region, string> = { ...BASE_URLS };
+/** The two platforms' endpoints. Frozen: no other code (or extension) can redirect the key. */
+export const regionUrls: Readonly<Record<Region, string>> = Object.freeze({ ...BASE_URLS });
+
+/** Local servers standing in for both platforms; set only through the Test-mode hooks (src/test-hooks.ts). */
+let regionOverride: Readonly<Record<Region, string>> | undefined;
+
+export function regionUrl(region: Region): string {
+  return (regionOverride ?? regionUrls)[region];
+}
+
+/** Test mode only (the caller checks the extension mode): undefined restores the real endpoints. */
+export function overrideRegionUrlsForTests(urls: Record<Region, string> | undefined): void {
+  regionOverride = urls && Object.freeze({ ...urls });
+}
+
+/** The maxima package.json declares; values above them (hand-edited settings) are clamped. */
+export const MAX_TOKENS_LIMIT = 131_072;
+export const MAX_RETRIES_LIMIT = 5;
+
+/** kimi.thinking: `auto` leaves it to the model; on/off apply only where the model can switch. */
+export type ThinkingSetting = 'auto' | 'on' | 'off';
+export type ReasoningEffort = 'low' | 'medium' | 'high';
 
 export interface KimiSettings {
+  /** Empty: the recommended available model (see KimiService.resolveModel). */
   model: string;
-  /** Unset by default, and then not sent. */
+  /** Unset by default, and then not sent; never sent to fixed-sampling models. */
   temperature?: number;
-  maxTokens: number;
+  /** Unset: a per-model default (large enough for thinking models). */
+  maxTokens?: number;
+  thinking: ThinkingSetting;
+  /** For models that take `reasoning_effort`; unset = the model's default. */
+  reasoningEffort?: ReasoningEffort;
   maxRetries: number;
   requestTimeoutMs: number;
 }
@@ -37,19 +63,24 @@ export function userSetting<T>(section: string, key: string): T | undefined {
 export function readSettings(): KimiSettings {
   const c = vscode.workspace.getConfiguration('kimi');
   const temperature = c.get<number | null>('temperature', null);
+  const maxTokens = c.get<number | null>('maxTokens', null);
+  const thinking = c.get<string>('thinking', 'auto');
+  const effort = c.get<string>('reasoningEffort', '');
   return {
-    model: c.get<string>('model', 'kimi-k2.5') || 'kimi-k2.5',
+    model: (c.get<string>('model', '') ?? '').trim(),
     ...(typeof temperature === 'number' ? { temperature } : {}),
-    maxTokens: positiveInt(c.get<number>('maxTokens'), 4096),
-    maxRetries: Math.min(10, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
-    requestTimeoutMs: positiveInt(c.get<number>('requestTimeout'), 60) * 1000,
+    ...(typeof maxTokens === 'number' && maxTokens >= 1 ? { maxTokens: Math.min(MAX_TOKENS_LIMIT, Math.floor(maxTokens)) } : {}),
+    thinking: thinking === 'on' || thinking === 'off' ? thinking : 'auto',
+    ...(effort === 'low' || effort === 'medium' || effort === 'high' ? { reasoningEffort: effort } : {}),
+    maxRetries: Math.min(MAX_RETRIES_LIMIT, Math.max(0, Math.floor(c.get<number>('maxRetries', 2) ?? 2))),
+    requestTimeoutMs: Math.min(600, positiveInt(c.get<number>('requestTimeout'), 60)) * 1000,
   };
 }
 
 export function readConnection(): ConnectionSettings {
   const region: Region = userSetting<string>('kimi', 'region') === 'international' ? 'international' : 'china';
   const custom = (userSetting<string>('kimi', 'baseUrl') ?? '').trim();
-  const baseUrl = custom || regionUrls[region];
+  const baseUrl = custom || regionUrl(region);
   const own = (userSetting<string>('kimi', 'proxy') ?? '').trim();
   let proxy: string | undefined = own || undefined;
   if (!proxy) {
@@ -59,24 +90,6 @@ export function readConnection(): ConnectionSettings {
     if (editorProxy && !hostMatches(baseUrl, noProxy)) proxy = editorProxy;
   }
   return { region, baseUrl, customBaseUrl: custom !== '', ...(proxy ? { proxy } : {}) };
-}
-
-/** True when the URL's host is covered by a no-proxy list (exact host, `.suffix`, `*.suffix` or `*`). */
-export function hostMatches(url: string, patterns: readonly string[]): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname.toLowerCase();
-  } catch {
-    return false;
-  }
-  return patterns.some((raw) => {
-    const p = raw.trim().toLowerCase().replace(/:\d+$/, '');
-    if (!p) return false;
-    if (p === '*') return true;
-    const suffix = p.replace(/^\*/, '');
-    if (suffix.startsWith('.')) return host.endsWith(suffix) || host === suffix.slice(1);
-    return host === p;
-  });
 }
 
 /** A fingerprint of everything the client is built from, to know when to rebuild it. */

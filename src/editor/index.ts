@@ -1,6 +1,7 @@
 // Editor commands: Explain Selection (answered in the chat panel), Generate at Cursor and Edit
 // Selection (the answer's code streamed straight into the file).
 import * as vscode from 'vscode';
+import { registerTestHook } from '../test-hooks';
 import { prompts } from '../config/prompts';
 import type { ChatController } from '../chat';
 import { NoApiKeyError } from '../config/errors';
@@ -36,6 +37,13 @@ function fromLineStart(doc: vscode.TextDocument, range: vscode.Range): vscode.Ra
   return before.length > 0 && before.trim() === '' ? new vscode.Range(range.start.with({ character: 0 }), range.end) : range;
 }
 
+/** "Explain app.ts:12–30": the file and the selected lines (1-based; a last line not reached is left out). */
+export function explainTitle(file: string, selection: vscode.Range): string {
+  const first = selection.start.line + 1;
+  const last = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+  return first === last ? vscode.l10n.t('Explain {0}:{1}', file, first) : vscode.l10n.t('Explain {0}:{1}–{2}', file, first, last);
+}
+
 async function instruction(arg: unknown, prompt: string, placeHolder: string): Promise<string | undefined> {
   // A string argument skips the input box (keybindings with args, automation, tests).
   if (typeof arg === 'string' && arg.trim()) return arg;
@@ -46,10 +54,14 @@ async function instruction(arg: unknown, prompt: string, placeHolder: string): P
 export interface EditorCommands {
   /** Cancels every insertion in progress (like their notifications' Cancel buttons). */
   cancelAll(): void;
+  /** Every progress message the insertions show ("Thinking… 3 s", "120 characters"). */
+  onDidReportProgress: vscode.Event<string>;
 }
 
 export function registerEditor(context: vscode.ExtensionContext, kimi: KimiService, chat: ChatController): EditorCommands {
   const running = new Set<vscode.CancellationTokenSource>();
+  const progressShown = new vscode.EventEmitter<string>();
+  context.subscriptions.push(progressShown);
 
   async function insert(kind: 'generate' | 'edit', arg: unknown): Promise<StreamEditResult | undefined> {
     const editor = vscode.window.activeTextEditor;
@@ -86,8 +98,9 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
         endWithNewline,
         title: kind === 'edit' ? vscode.l10n.t('Kimi is editing the selection') : vscode.l10n.t('Kimi is writing at the cursor'),
         cancel: cancel.token,
+        onProgress: (m) => progressShown.fire(m),
       });
-      report(result, () => insert(kind, text));
+      report(result, fileLabel(editor.document), () => insert(kind, text));
       return result;
     } finally {
       running.delete(cancel);
@@ -95,8 +108,14 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
     }
   }
 
-  function report(result: StreamEditResult, retry: () => unknown): void {
-    if (result.outcome === 'error') {
+  function report(result: StreamEditResult, file: string, retry: () => unknown): void {
+    if (result.outcome === 'cancelled' && result.cancelledBy === 'close') {
+      void prompts.warn(vscode.l10n.t('Kimi stopped writing: {0} was closed before the code was complete.', file));
+    } else if (result.outcome === 'noCode' && result.cutOff) {
+      void prompts.warn(
+        vscode.l10n.t('The answer was cut off at the token limit before any code arrived (thinking models reason first). Raise kimi.maxTokens and try again.'),
+      );
+    } else if (result.outcome === 'error') {
       kimi.showError(result.error, vscode.l10n.t('Kimi could not write the code'), retry);
     } else if (result.outcome === 'noCode') {
       const show = vscode.l10n.t('Show Answer');
@@ -128,7 +147,15 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
         return undefined;
       }
       const code = selected.length > MAX_SELECTION_CHARS ? selected.slice(0, MAX_SELECTION_CHARS) : selected;
-      return chat.ask(explainPrompt(fileLabel(editor.document), editor.document.languageId, code));
+      const file = fileLabel(editor.document);
+      // An unrelated open conversation would be sent along (and billed): start one for this code.
+      if (vscode.workspace.getConfiguration('kimi').get<boolean>('explainInNewConversation', true)) {
+        const title = explainTitle(file, editor.selection);
+        const conversation = await chat.newConversation({ title });
+        // An empty conversation is reused as it is: give it this title too.
+        if (conversation.title !== title) await chat.rename(conversation.id, title);
+      }
+      return chat.ask(explainPrompt(file, editor.document.languageId, code));
     }),
     command('kimi.generateAtCursor', (arg) => insert('generate', arg)),
     command('kimi.editSelection', (arg) => insert('edit', arg)),
@@ -140,8 +167,9 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
     cancelAll: () => {
       for (const c of running) c.cancel();
     },
+    onDidReportProgress: progressShown.event,
   };
-  // Not contributed (so not in the palette): lets host tests cancel like the Cancel button does.
-  context.subscriptions.push(vscode.commands.registerCommand('_kimi.editor.testApi', () => api));
+  // Test mode only: lets host tests cancel like the Cancel button does.
+  registerTestHook(context, '_kimi.editor.testApi', () => api);
   return api;
 }

@@ -20,6 +20,8 @@ export class InsertionTracker {
   private readonly expected: TextChange[] = [];
   /** Set when someone else edited inside the region. */
   touchedInside = false;
+  /** Set when someone else edited the document after our first edit (our edits are then not one undo step). */
+  interleaved = false;
 
   /**
    * @param start offset where the insertion begins
@@ -83,6 +85,7 @@ export class InsertionTracker {
   }
 
   private applyForeign(change: TextChange): void {
+    if (!this.replacingOriginal) this.interleaved = true;
     const end = change.offset + change.removed;
     const delta = change.text.length - change.removed;
     const regionEnd = this.regionEnd;

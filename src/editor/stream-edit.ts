@@ -1,13 +1,13 @@
-// Streams the code of an answer straight into a document: batched edits at a tracked insertion
-// point, one undo step for the whole insertion, a progress notification with Cancel.
+// Streams the code of an answer straight into a document (see EditQueue), with a progress
+// notification: "Thinking… 12 s" while a thinking model reasons, then the characters written; Cancel.
+// Only the answer's first code block goes in: reasoning never reaches the document.
 import * as vscode from 'vscode';
 import type { KimiService } from '../config/service';
+import { chatParams, modelFacts } from '../kimi';
 import type { ChatMessage } from '../kimi/types';
 import { ChatRun } from '../chat/run';
 import { CodeExtractor } from './code-extractor';
-import { InsertionTracker, type TextChange } from './insertion-tracker';
-
-const BATCH_MS = 50;
+import { EditQueue } from './edit-queue';
 
 export interface StreamEditOptions {
   kimi: KimiService;
@@ -23,120 +23,22 @@ export interface StreamEditOptions {
   endWithNewline?: boolean;
   /** Cancels like the notification's Cancel button (tests, Stop). */
   cancel?: vscode.CancellationToken;
+  /** Sees every progress message shown (the test API relays them). */
+  onProgress?(message: string): void;
 }
 
 export interface StreamEditResult {
   outcome: 'done' | 'cancelled' | 'noCode' | 'error';
+  /** Why it was cancelled: the user (Cancel) or the document being closed. */
+  cancelledBy?: 'user' | 'close';
+  /** The answer ended at max_tokens (a thinking model may spend it all on reasoning). */
+  cutOff?: boolean;
   inserted: string;
   answer: string;
   error?: unknown;
 }
 
-/**
- * Applies our edits in order, one at a time. All but the last character are applied while
- * streaming; the last one closes the undo step, so the whole insertion undoes at once and the
- * user's next typing is not merged into it.
- */
-class EditQueue {
-  private pending = '';
-  private applied = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private running: Promise<void> = Promise.resolve();
-  readonly tracker: InsertionTracker;
-  private readonly eol: string;
-
-  constructor(
-    private editor: vscode.TextEditor,
-    range: vscode.Range,
-  ) {
-    const doc = editor.document;
-    this.tracker = new InsertionTracker(doc.offsetAt(range.start), doc.offsetAt(range.end) - doc.offsetAt(range.start));
-    this.eol = doc.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  }
-
-  get document(): vscode.TextDocument {
-    return this.editor.document;
-  }
-
-  /** The document changed: feed every change to the tracker (ours are recognised there). */
-  onDocumentChange(e: vscode.TextDocumentChangeEvent): void {
-    for (const c of e.contentChanges) this.tracker.onChange({ offset: c.rangeOffset, removed: c.rangeLength, text: c.text });
-  }
-
-  push(code: string): void {
-    // The document stores its own line ends; match them so our change events are recognised.
-    this.pending += code.replace(/\r?\n/g, this.eol);
-    this.timer ??= setTimeout(() => this.kick(false), BATCH_MS);
-  }
-
-  /** Applies everything left and closes the undo step. */
-  async finish(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.kick(true);
-    await this.running;
-  }
-
-  get insertedAnything(): boolean {
-    return this.applied > 0;
-  }
-
-  private kick(final: boolean): void {
-    this.timer = undefined;
-    this.running = this.running.then(() => this.apply(final));
-  }
-
-  private async apply(final: boolean): Promise<void> {
-    // Hold back one character until the end (see the class comment).
-    const take = final ? this.pending.length : this.pending.length - 1;
-    if (take <= 0) return;
-    let text = this.pending.slice(0, take);
-    // Never split a CRLF or a surrogate pair between two edits.
-    if (!final && (text.endsWith('\r') || /[\uD800-\uDBFF]$/.test(text))) text = text.slice(0, -1);
-    if (!text) return;
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const edit = this.tracker.nextEdit(text);
-      if (await this.applyEdit(edit, this.applied === 0, final)) {
-        this.pending = this.pending.slice(text.length);
-        this.applied += text.length;
-        return;
-      }
-      // The document changed under us (the editor refused a stale edit): wait a moment, recompute.
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error('the editor kept refusing the edit');
-  }
-
-  private async applyEdit(edit: TextChange, first: boolean, last: boolean): Promise<boolean> {
-    const doc = this.editor.document;
-    const range = new vscode.Range(doc.positionAt(edit.offset), doc.positionAt(edit.offset + edit.removed));
-    this.tracker.expect(edit);
-    let ok = false;
-    try {
-      const editor = this.liveEditor();
-      if (editor) {
-        ok = await editor.edit((b) => b.replace(range, edit.text), { undoStopBefore: first, undoStopAfter: last });
-      } else {
-        // The file is no longer shown in an editor: edit the document itself.
-        const we = new vscode.WorkspaceEdit();
-        we.replace(doc.uri, range, edit.text);
-        ok = await vscode.workspace.applyEdit(we);
-      }
-    } finally {
-      if (!ok) this.tracker.unexpect(edit);
-    }
-    return ok;
-  }
-
-  /** An editor showing the document now (the original one may have been closed or replaced). */
-  private liveEditor(): vscode.TextEditor | undefined {
-    const visible = vscode.window.visibleTextEditors;
-    if (visible.includes(this.editor)) return this.editor;
-    const other = visible.find((e) => e.document === this.editor.document);
-    if (other) this.editor = other;
-    return other;
-  }
-}
+const THINKING_TICK_MS = 1000;
 
 export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEditResult> {
   const client = await o.kimi.requireClient();
@@ -146,11 +48,21 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
   let inserted = '';
   let progress: vscode.Progress<{ message?: string }> | undefined;
   let lastReport = 0;
-  const report = (message: string): void => {
-    const now = Date.now();
-    if (now - lastReport < 250) return;
-    lastReport = now;
+  const show = (message: string): void => {
+    lastReport = Date.now();
     progress?.report({ message });
+    o.onProgress?.(message);
+  };
+  const report = (message: string): void => {
+    if (Date.now() - lastReport >= 250) show(message);
+  };
+  // "Thinking… 12 s", counting while the model reasons and nothing of the answer has arrived.
+  let thinkingSince: number | undefined;
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const showThinking = (): void => show(vscode.l10n.t('Thinking… {0} s', Math.floor((Date.now() - (thinkingSince ?? Date.now())) / 1000)));
+  const stopThinking = (): void => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
   };
   const push = (code: string): void => {
     if (!code) return;
@@ -159,55 +71,78 @@ export async function streamIntoEditor(o: StreamEditOptions): Promise<StreamEdit
     report(vscode.l10n.t('{0} characters', inserted.length));
   };
   const settings = o.kimi.settings();
+  // A thinking model spends part of max_tokens reasoning, and a fixed-sampling one rejects
+  // temperature: the model's own rules decide what is sent (a max_tokens the user set still wins).
+  const userMaxTokens = vscode.workspace.getConfiguration('kimi').inspect<number>('maxTokens');
+  const explicitMax = userMaxTokens?.globalValue ?? userMaxTokens?.workspaceValue ?? userMaxTokens?.workspaceFolderValue;
+  const params = chatParams(modelFacts(settings.model), {
+    thinking: 'auto',
+    ...(explicitMax !== undefined ? { maxTokens: settings.maxTokens } : {}),
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+  });
   const run = new ChatRun({
     client,
     model: settings.model,
     messages: o.messages,
-    maxTokens: settings.maxTokens,
-    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    maxTokens: params.max_tokens ?? settings.maxTokens,
+    ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
     onText: (text) => {
+      stopThinking();
       answer += text;
       push(extractor.push(text));
       // Everything after the code block is prose we would drop anyway: stop paying for it.
       if (extractor.done) run.stop();
     },
-    onReasoning: () => report(vscode.l10n.t('Thinking…')),
+    // The reasoning itself is never kept: only its duration is shown.
+    onReasoning: () => {
+      if (thinkingSince !== undefined || answer) return;
+      thinkingSince = Date.now();
+      showThinking();
+      ticker = setInterval(showThinking, THINKING_TICK_MS);
+    },
   });
-  const changes = vscode.workspace.onDidChangeTextDocument((e) => {
-    if (e.document === queue.document) queue.onDocumentChange(e);
+  let cancelledBy: 'user' | 'close' | undefined;
+  const cancel = (by: 'user' | 'close'): void => {
+    cancelledBy ??= by;
+    run.stop();
+  };
+  // Later batches would land at stale offsets of a reopened document: stop the request now.
+  queue.onClosed = () => cancel('close');
+  const closing = vscode.workspace.onDidCloseTextDocument((doc) => {
+    if (doc === queue.document) queue.markClosed();
   });
   try {
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: o.title, cancellable: true },
       async (shown, token) => {
         progress = shown;
-        let cancelled = false;
-        const cancel = (): void => {
-          cancelled = true;
-          run.stop();
-        };
-        const subs = [token.onCancellationRequested(cancel), o.cancel?.onCancellationRequested(cancel)];
-        if (o.cancel?.isCancellationRequested) cancel();
+        const subs = [token.onCancellationRequested(() => cancel('user')), o.cancel?.onCancellationRequested(() => cancel('user'))];
+        if (o.cancel?.isCancellationRequested) cancel('user');
         try {
           let error: unknown;
+          let cutOff = false;
           try {
-            await run.start();
+            cutOff = (await run.start()).finishReason === 'length';
           } catch (e) {
             error = e;
           }
+          stopThinking();
           push(extractor.finish());
           if (o.endWithNewline && inserted && !inserted.endsWith('\n')) push('\n');
           await queue.finish();
-          if (error !== undefined) return { outcome: 'error', inserted, answer, error };
-          if (cancelled) return { outcome: 'cancelled', inserted, answer };
-          if (!extractor.foundCode) return { outcome: 'noCode', inserted, answer };
-          return { outcome: 'done', inserted, answer };
+          const base = { inserted, answer, ...(cutOff ? { cutOff } : {}) };
+          if (cancelledBy) return { outcome: 'cancelled', cancelledBy, ...base };
+          if (error !== undefined) return { outcome: 'error', error, ...base };
+          if (!extractor.foundCode) return { outcome: 'noCode', ...base };
+          return { outcome: 'done', ...base };
         } finally {
           for (const s of subs) s?.dispose();
         }
       },
     );
   } finally {
-    changes.dispose();
+    stopThinking();
+    closing.dispose();
+    queue.dispose();
   }
 }

@@ -1,4 +1,5 @@
 // Context caches: /v1/caching (explicit caching, moonshot-v1 family only).
+import { randomUUID } from 'node:crypto';
 import type { Http } from './http';
 import type { ChatMessage, ContextCache, CreateCacheParams, ListCachesParams, RequestOptions, UpdateCacheParams } from './types';
 
@@ -7,19 +8,35 @@ function defined(o: Record<string, unknown>): Record<string, unknown> {
   return o;
 }
 
+/** Metadata key the client adds to a cache it creates, to find it again after an ambiguous failure. */
+export const CACHE_NONCE_KEY = 'kimi_vscode_nonce';
+/** The API's limit on metadata pairs; a cache that already uses them all gets no nonce. */
+const MAX_METADATA_PAIRS = 16;
+
 export function createCache(http: Http, model: string, messages: ChatMessage[], p: CreateCacheParams = {}): Promise<ContextCache> {
+  const metadata = { ...p.metadata };
+  const nonce = Object.keys(metadata).length < MAX_METADATA_PAIRS ? randomUUID() : undefined;
+  if (nonce) metadata[CACHE_NONCE_KEY] = nonce;
   const body = defined({
     model,
     messages,
     tools: p.tools,
     name: p.name,
     description: p.description,
-    metadata: p.metadata,
+    metadata: Object.keys(metadata).length > 0 ? metadata : undefined,
     ttl: p.ttl,
     expired_at: p.expiredAt,
     tags: p.tags,
   });
-  return http.json<ContextCache>({ method: 'POST', path: '/caching', body, signal: p.signal, timeoutMs: p.timeoutMs });
+  // A creation that timed out or was cut may have happened: look for its nonce before sending it again.
+  const recover = nonce ? (signal: AbortSignal | undefined) => findCacheByNonce(http, nonce, signal) : undefined;
+  return http.json<ContextCache>({ method: 'POST', path: '/caching', body, signal: p.signal, timeoutMs: p.timeoutMs }, recover);
+}
+
+/** The cache carrying `nonce`, if any. Filters by metadata on the server and checks again here, in case a server ignores the filter (newest first). */
+async function findCacheByNonce(http: Http, nonce: string, signal: AbortSignal | undefined): Promise<ContextCache | undefined> {
+  const { data } = await listCaches(http, { metadata: { [CACHE_NONCE_KEY]: nonce }, order: 'desc', signal });
+  return data.find((c) => c.metadata?.[CACHE_NONCE_KEY] === nonce);
 }
 
 export async function listCaches(http: Http, p: ListCachesParams = {}): Promise<{ object: 'list'; data: ContextCache[] }> {

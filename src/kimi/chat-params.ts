@@ -37,7 +37,7 @@ export function chatParams(facts: ModelFacts, prefs: ChatPreferences): ModelChat
   const out: ModelChatParams = {};
   if (facts.thinkingControl === 'thinking' && facts.thinking === 'switchable' && prefs.thinking !== 'auto') {
     out.thinking = { type: prefs.thinking === 'on' ? 'enabled' : 'disabled' };
-  } else if (facts.thinkingControl === 'reasoning_effort' && prefs.reasoningEffort) {
+  } else if (facts.thinkingControl === 'reasoning_effort' && prefs.reasoningEffort && prefs.thinking !== 'off') {
     out.reasoning_effort = prefs.reasoningEffort;
   }
   // Anything else (`off` to an always-thinking model, `on` to one that never thinks) sends nothing.

@@ -18,8 +18,10 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   #decoder: ChunkDecoder | undefined;
   #attempt = 0;
   #started = 0;
-  /** A chunk was handed out: from then on nothing is retried. */
+  /** A chunk was handed out. */
   #yielded = false;
+  /** This attempt got a 2xx status: the server took the request on, so it is never sent again. */
+  #accepted = false;
   /** The body ended after [DONE]; hand out what is queued, then finish. */
   #ended = false;
   #finished = false;
@@ -43,6 +45,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   /** The consumer stopped (break, return): end the response, which closes its socket. */
   return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (!this.#finished && this.#res) this.#http.streamStopped(this.#req, this.#started);
     this.#finish();
     return Promise.resolve(DONE);
   }
@@ -80,14 +83,17 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
         }
       } catch (e) {
         this.#closeResponse();
-        if (this.#yielded || this.#finished) {
+        if (this.#finished) throw transportError(e, req.signal);
+        if (this.#yielded || req.signal?.aborted) {
           const err = transportError(e, req.signal);
-          if (!this.#finished) this.#http.streamFailed(req, this.#started, err);
+          if (req.signal?.aborted) this.#http.streamStopped(req, this.#started);
+          else this.#http.streamFailed(req, this.#started, err);
           this.#finished = true;
           throw err;
         }
         try {
-          await this.#http.retryOrThrow(e, req, this.#attempt++, this.#started);
+          // After a 2xx status (#accepted) a POST is not sent again; retryOrThrow logs why.
+          await this.#http.retryOrThrow(e, req, this.#attempt++, this.#started, this.#accepted);
         } catch (final) {
           this.#finished = true;
           throw final;
@@ -98,7 +104,9 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   async #open(): Promise<void> {
     this.#started = performance.now();
-    const { res, requestId } = await this.#http.openStream(this.#req, this.#started);
+    this.#accepted = false;
+    const { res, requestId } = await this.#http.openStream(this.#req, this.#started, this.#attempt);
+    this.#accepted = true;
     this.#res = res;
     this.#body = (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     this.#decoder = new ChunkDecoder(requestId, (t) => this.#http.log.redact(t));

@@ -38,8 +38,14 @@ export class InvokeConnectionError extends InvokeError {
 /** No first byte, or no further byte, within the timeout. */
 export class InvokeTimeoutError extends InvokeConnectionError {}
 
-/** 5xx, or an in-band server error. */
-export class InvokeServerUnavailableError extends InvokeError {}
+/** 5xx, or an in-band server error. `retryAfter` is in seconds when the server said so (503 Retry-After). */
+export class InvokeServerUnavailableError extends InvokeError {
+  readonly retryAfter?: number;
+  constructor(message: string, init: InvokeErrorInit & { retryAfter?: number } = {}) {
+    super(message, init);
+    if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
+  }
+}
 
 /** 429 (rate limit, overload or quota). `retryAfter` is in seconds when the server said so. */
 export class InvokeRateLimitError extends InvokeError {
@@ -115,7 +121,8 @@ export function errorFromResponse(status: number, body: string, ctx: ErrorContex
     return new InvokeRateLimitError(message, { status, type, requestId, retryable: type !== QUOTA_ERROR_TYPE, retryAfter });
   }
   if (status >= 500) {
-    return new InvokeServerUnavailableError(message, { status, type, requestId, retryable: RETRYABLE_STATUS.has(status) });
+    const retryAfter = parseRetryAfter(ctx.retryAfterHeader, undefined);
+    return new InvokeServerUnavailableError(message, { status, type, requestId, retryable: RETRYABLE_STATUS.has(status), retryAfter });
   }
   if (status >= 400) return new InvokeBadRequestError(message, { status, type, requestId });
   return new InvokeError(message, { status, type, requestId });

@@ -5,7 +5,16 @@ import type { CacheTag, ContextCache, ListParams, RequestOptions } from './types
 const TAGS = '/caching/refs/tags';
 
 export function createTag(http: Http, tag: string, cacheId: string, o: RequestOptions = {}): Promise<CacheTag> {
-  return http.json<CacheTag>({ method: 'POST', path: TAGS, body: { tag, cache_id: cacheId }, signal: o.signal, timeoutMs: o.timeoutMs });
+  // After an ambiguous failure the tag may exist already: if it points at this cache, that is the answer.
+  const recover = async (signal: AbortSignal | undefined): Promise<CacheTag | undefined> => {
+    const found = await getTag(http, tag, { signal, timeoutMs: o.timeoutMs }).catch((e: unknown) => {
+      if ((e as { status?: number }).status === 404) return undefined;
+      throw e;
+    });
+    if (found && found.cache_id !== cacheId) throw new Error(`the tag ${tag} points at another cache (${found.cache_id})`);
+    return found;
+  };
+  return http.json<CacheTag>({ method: 'POST', path: TAGS, body: { tag, cache_id: cacheId }, signal: o.signal, timeoutMs: o.timeoutMs }, recover);
 }
 
 export async function listTags(http: Http, p: ListParams = {}): Promise<{ object: 'list'; data: CacheTag[] }> {

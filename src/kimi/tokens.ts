@@ -14,6 +14,8 @@ export async function countTokens(http: Http, model: string, messages: ChatMessa
     method: 'POST',
     path: '/tokenizers/estimate-token-count',
     body: { model, messages },
+    // A count changes nothing and costs nothing: safe to send again like a GET.
+    idempotent: true,
     signal: o.signal,
     timeoutMs: o.timeoutMs,
   });

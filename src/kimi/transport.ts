@@ -47,6 +47,8 @@ export interface HttpRequest {
   signal?: AbortSignal;
   timeoutMs?: number;
   stream?: boolean;
+  /** Sending it twice has no further effect (see retry.ts); GET, PUT and DELETE are by their method. */
+  idempotent?: boolean;
 }
 
 export type HttpResponse = Dispatcher.ResponseData;

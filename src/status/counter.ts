@@ -1,7 +1,9 @@
 // The token counter behind the status bar, free of vscode so unit tests and the benchmark drive it:
 // debounced while text changes, at most one request in flight (newer text aborts it), results cached
-// by a hash of model + text, and texts above a size cap estimated locally instead of sent.
+// by a hash of model + text; texts above a size cap, empty texts and texts the source says must stay
+// local are never sent (estimated locally, or 0), and a failed count falls back to the local estimate.
 import { createHash } from 'node:crypto';
+import { estimateTokens, LocalReason } from './privacy';
 
 export type CountFn = (text: string, model: string, signal: AbortSignal) => Promise<number>;
 
@@ -21,12 +23,14 @@ export const realClock: Clock = {
 export interface CountSource {
   length: number;
   text(): string;
+  /** Why this text must not be sent (e.g. it contains a key); it is then estimated locally. */
+  keepLocal?(text: string): LocalReason | undefined;
 }
 
 export type CountResult =
   | { kind: 'counted'; tokens: number; model: string; cached: boolean; latencyMs: number }
-  | { kind: 'estimated'; tokens: number; model: string; chars: number; latencyMs: number }
-  | { kind: 'failed'; error: unknown; model: string; latencyMs: number };
+  /** A local estimate: too long to send, must stay local, or the API could not count it (`error`). */
+  | { kind: 'estimated'; tokens: number; model: string; chars: number; latencyMs: number; reason: LocalReason; error?: unknown };
 
 export interface CounterOptions {
   debounceMs?: number;
@@ -87,10 +91,21 @@ export class TokenCounter {
       const key = `estimate\0${model}\0${source.length}`;
       if (key === this.shownKey) return void this.stats.unchanged++;
       this.shownKey = key;
-      this.onResult({ kind: 'estimated', tokens: Math.ceil(source.length / CHARS_PER_TOKEN_ESTIMATE), model, chars: source.length, latencyMs: 0 });
+      this.onResult({ kind: 'estimated', tokens: Math.ceil(source.length / CHARS_PER_TOKEN_ESTIMATE), model, chars: source.length, latencyMs: 0, reason: 'tooLong' });
       return;
     }
     const text = source.text();
+    // Nothing to count: 0 tokens without a request (the API rejects empty content).
+    const local = text ? source.keepLocal?.(text) : undefined;
+    if (!text || local) {
+      this.cancel();
+      const key = `local\0${model}\0${local ?? 'empty'}\0${contentKey(model, text)}`;
+      if (key === this.shownKey) return void this.stats.unchanged++;
+      this.shownKey = key;
+      if (!text) this.onResult({ kind: 'counted', tokens: 0, model, cached: true, latencyMs: 0 });
+      else this.onResult({ kind: 'estimated', tokens: estimateTokens(text), model, chars: text.length, latencyMs: 0, reason: local! });
+      return;
+    }
     const key = contentKey(model, text);
     if (text === '') {
       // Nothing to count, and the API refuses an empty message: 0 tokens, no request.
@@ -165,7 +180,8 @@ export class TokenCounter {
         this.inFlight = undefined;
         // Keep it as shown: the same text is not retried until it changes or invalidate() is called.
         this.shownKey = job.key;
-        this.onResult({ kind: 'failed', error, model: job.model, latencyMs: this.clock.now() - this.changedAt });
+        const tokens = estimateTokens(job.text);
+        this.onResult({ kind: 'estimated', tokens, model: job.model, chars: job.text.length, latencyMs: this.clock.now() - this.changedAt, reason: 'failed', error });
       },
     );
   }

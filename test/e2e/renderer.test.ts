@@ -3,13 +3,14 @@
 // renders at most once per animation frame; and no XSS payload runs or loads anything.
 import * as assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { DOCUMENTS, XSS_PAYLOADS } from './renderer-corpus';
+import { CODE_ACTION_PAYLOADS, DOCUMENTS, XSS_PAYLOADS } from './renderer-corpus';
 import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
 
 const ENTRY = `
 import { createStreamRenderer } from './webview/stream-renderer';
 import { renderMarkdown } from './webview/markdown';
-(window as unknown as { kimi: unknown }).kimi = { createStreamRenderer, renderMarkdown };
+import { codeActionOf, decorateCodeBlocks } from './webview/code-blocks';
+(window as unknown as { kimi: unknown }).kimi = { createStreamRenderer, renderMarkdown, codeActionOf, decorateCodeBlocks };
 `;
 
 // Animation frames on demand: the test decides when "a frame" happens, so seeds cover renders at
@@ -270,5 +271,55 @@ describe('webview: stream renderer (headless Chromium)', function () {
       });
       assert.equal(text, '<script>alert(1)</script>');
     });
+  });
+
+  describe('code-block buttons act on the Markdown source, never on hidden HTML', () => {
+    let view: WebviewPage;
+    before(async () => {
+      view = await openWebviewPage(browser, files, { prelude: PRELUDE });
+    });
+    after(async () => view?.close());
+
+    for (const payload of CODE_ACTION_PAYLOADS) {
+      it(payload.name, async () => {
+        const r = await view.page.evaluate(([text]) => {
+          type Kimi = {
+            createStreamRenderer(root: HTMLElement, o: { decorate(f: DocumentFragment): void }): { push(d: string): void; finish(): void };
+            decorateCodeBlocks(f: DocumentFragment): void;
+            codeActionOf(t: EventTarget | null): { action: string; code: string } | undefined;
+          };
+          const w = window as unknown as { kimi: Kimi; __manual: boolean; __flushFrames(): number };
+          const root = document.createElement('div');
+          document.body.append(root);
+          w.__manual = true;
+          const renderer = w.kimi.createStreamRenderer(root, { decorate: w.kimi.decorateCodeBlocks });
+          for (let i = 0; i < text.length; i += 3) {
+            renderer.push(text.slice(i, i + 3));
+            w.__flushFrames();
+          }
+          renderer.finish();
+          w.__manual = false;
+          // content-visibility: auto on the chunks would hide their text from innerText: unwrap them.
+          for (const chunk of root.querySelectorAll(':scope > .md-chunk')) chunk.replaceWith(...chunk.childNodes);
+          const blocks = [...root.querySelectorAll('.code-block')].map((block) => {
+            const acts = ['copy', 'insert', 'replace'].map((a) => w.kimi.codeActionOf(block.querySelector(`button[data-code-action="${a}"]`)));
+            return { codes: acts.map((a) => a?.code), actions: acts.map((a) => a?.action), shown: (block.querySelector('pre code') as HTMLElement).innerText };
+          });
+          // Inside any <pre>: nothing but <code> and the highlighter's spans.
+          const foreign = [...root.querySelectorAll('pre *')].filter((el) => !['CODE', 'SPAN'].includes(el.tagName)).map((el) => el.tagName);
+          const shown = root.innerText;
+          root.remove();
+          return { blocks, foreign, shown };
+        }, [payload.markdown] as [string]);
+        assert.deepEqual(r.blocks.map((b) => b.codes[0]), payload.codes, 'the code the buttons act on');
+        for (const b of r.blocks) {
+          assert.deepEqual(b.actions, ['copy', 'insert', 'replace']);
+          assert.ok(b.codes.every((c) => c === b.codes[0]), 'all three buttons act on the same code');
+          assert.equal(b.codes[0], b.shown, 'what the buttons send is exactly what the block shows');
+        }
+        assert.deepEqual(r.foreign, [], 'only <code> and spans inside <pre>');
+        if (payload.shown) assert.ok(r.shown.includes(payload.shown), `the hidden text is shown: ${JSON.stringify(r.shown)}`);
+      });
+    }
   });
 });

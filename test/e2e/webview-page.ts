@@ -1,12 +1,13 @@
 // Loads webview code into a real headless Chromium page: bundles it with esbuild's JS API (as the
-// extension build does) and serves the files from a fake origin, under the same kind of strict
-// Content-Security-Policy the chat view's HTML uses. Every other request is recorded and refused,
+// extension build does) and serves the files from a fake origin, under the chat view's own
+// Content-Security-Policy (src/chat/csp.ts). Every other request is recorded and refused,
 // so a test can assert that nothing was loaded from anywhere.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/vscode/server.mjs';
+import { chatCsp, cspMeta } from '../../src/chat/csp';
 
 export const ORIGIN = 'http://webview.test';
 
@@ -55,15 +56,11 @@ export interface PageOptions {
 export async function openWebviewPage(browser: Browser, files: Map<string, Uint8Array>, options: PageOptions = {}): Promise<WebviewPage> {
   const preludeScript = options.prelude ?? '';
   const nonce = 'n' + Math.random().toString(36).slice(2);
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${ORIGIN} 'unsafe-inline'`,
-    `font-src ${ORIGIN}`,
-    `img-src ${ORIGIN} data:`,
-  ].join('; ');
+  // The chat view's own policy and head tags, as src/chat/view.ts sends them.
+  const styleNonce = 's' + Math.random().toString(36).slice(2);
+  const csp = chatCsp(ORIGIN, nonce, styleNonce);
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-${options.csp === false ? '' : `<meta http-equiv="Content-Security-Policy" content="${csp}">`}
+${options.csp === false ? '' : cspMeta(csp, styleNonce)}
 ${files.has('page.css') ? `<link rel="stylesheet" href="${ORIGIN}/page.css">` : ''}
 </head><body><div id="app"></div>
 <script nonce="${nonce}" src="${ORIGIN}/prelude.js"></script>

@@ -72,7 +72,9 @@ describe('shell: context caches tree', () => {
     );
     assert.ok(cache, `not created: ${shown.error.join('; ')}`);
     assert.equal(shown.inputs[0].value, 'Conversation');
-    assert.match(shown.confirms[0], /Create a context cache of \d+ tokens\?/);
+    // A normal question, not a warning.
+    assert.deepEqual(shown.confirms, []);
+    assert.match(shown.questions[0], /Create a context cache of \d+ tokens\?/);
     const stored = server.caches.get(cache.id);
     assert.equal(stored?.name, 'From conversation');
     assert.equal(stored?.description, 'a test cache');
@@ -249,5 +251,79 @@ describe('shell: context caches tree', () => {
     });
     assert.equal(shown.error.length, 1);
     assert.match(shown.error[0], /Invalid Authentication/);
+  });
+
+  it('edits metadata whose values contain commas (as JSON)', async () => {
+    const a = await makeCache('meta-commas');
+    const first = scripted(['{"team": "search, ranking", "owner": "me"}']);
+    await withPrompts(api, first.prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
+    assert.deepEqual(first.shown.error, []);
+    assert.deepEqual(server.caches.get(a.id)?.metadata, { team: 'search, ranking', owner: 'me' });
+    // Edited again: the box shows JSON that reads back to the same values.
+    const updated = (await cacheRow(a.id))!.cache;
+    const again = scripted([(o) => o.value]);
+    await withPrompts(api, again.prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: updated }));
+    assert.deepEqual(server.caches.get(a.id)?.metadata, { team: 'search, ranking', owner: 'me' });
+  });
+
+  it('reports an unknown-route 404 (wrong base URL) as what it is, not as a cache gone', async () => {
+    const a = await makeCache('wrong-url');
+    const row = await cacheRow(a.id);
+    server.fault({ kind: 'urlNotFound', match: '/v1/caching/' });
+    const { prompts, shown } = scripted(['100']);
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    assert.deepEqual(shown.info, [], 'not "no longer exists"');
+    assert.equal(shown.error.length, 1);
+    assert.match(shown.error[0], /no route PUT \/v1\/caching\/.*Check the base URL/);
+    assert.ok(server.caches.has(a.id));
+  });
+
+  for (const status of [404, 400, 403] as const) {
+    it(`says "not available" in the view, without error toasts, when /v1/caching answers ${status}`, async () => {
+      const { prompts, shown } = scripted([]);
+      await withPrompts(api, prompts, async () => {
+        server.state.cachingUnavailable = status;
+        try {
+          assert.deepEqual(await rows(), [], 'an empty tree shows the view\'s welcome');
+          assert.equal(api.caches.unavailable, true);
+          await rows();
+          await vscode.commands.executeCommand('kimi.caches.refresh');
+          // Commands still run and say the same.
+          assert.equal(await vscode.commands.executeCommand('kimi.caches.updateTtl'), undefined);
+          assert.equal(await vscode.commands.executeCommand('kimi.caches.create', { messages: [{ role: 'user', content: 'x' }] }), undefined);
+        } finally {
+          server.state.cachingUnavailable = undefined;
+        }
+        await rows();
+        assert.equal(api.caches.unavailable, false);
+      });
+      assert.deepEqual(shown.error, []);
+      assert.ok(shown.info.length >= 2 && shown.info.every((m) => /Context caching is not available for this account or platform/.test(m)), JSON.stringify(shown.info));
+    });
+  }
+
+  it('a wrong base URL (every route unknown) stays an error, not "not available"', async () => {
+    const { prompts, shown } = scripted([]);
+    await withPrompts(api, prompts, async () => {
+      server.fault({ kind: 'urlNotFound', times: 5 });
+      const top = await rows();
+      assert.equal(top[0]?.kind, 'problem');
+      assert.equal(api.caches.unavailable, false);
+      server.reset();
+      await rows();
+    });
+    assert.equal(shown.error.length, 1);
+    assert.match(shown.error[0], /Check the base URL/);
+  });
+
+  it('offers caches only for the listed models that can create them', async () => {
+    const { prompts, shown } = scripted(['n', '', '600'], false);
+    const before = server.requests.length;
+    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.create', { messages: [{ role: 'user', content: 'Remember 42.' }] }));
+    const count = server.requests.slice(before).find((r) => r.path === '/v1/tokenizers/estimate-token-count')!.body as { model: string };
+    assert.equal(count.model, 'moonshot-v1-128k', 'counted with the largest cache model listed');
+    const detail = shown.questions[0].split('\n')[1];
+    assert.match(detail, /^Usable by moonshot-v1-128k, moonshot-v1-auto, moonshot-v1-32k, moonshot-v1-8k \(/);
+    assert.ok(!/vision|kimi-k2/.test(detail), detail);
   });
 });

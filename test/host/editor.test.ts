@@ -7,6 +7,7 @@ import type { KimiApi } from '../../src/extension';
 import type { Turn } from '../../src/chat/protocol';
 import type { StreamEditResult } from '../../src/editor/stream-edit';
 import { answerFor, type MockServer } from '../server';
+import { DEFAULT_MAX_TOKENS_THINKING } from '../../src/kimi';
 
 /** Faults apply to chat requests only (the status bar and the cache tree make requests too). */
 const CHAT = '/v1/chat/completions';
@@ -37,7 +38,9 @@ describe('editor commands in a real extension host', () => {
     await setUserSetting('kimi.model', 'moonshot-v1-8k', () => api.kimi.settings().model === 'moonshot-v1-8k');
   });
 
-  after(async () => {
+  after(async function () {
+    // Every test leaves a scratch document; closing each takes a while on a loaded machine.
+    this.timeout(300_000);
     await setUserSetting('kimi.model', undefined, () => api.kimi.settings().model !== 'moonshot-v1-8k');
     // Close the scratch documents without a save prompt.
     for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled)) {
@@ -198,5 +201,127 @@ describe('editor commands in a real extension host', () => {
     const none = await withPrompts(api, escaped.prompts, () => vscode.commands.executeCommand('kimi.editSelection'));
     assert.equal(none, undefined);
     assert.equal(server.requests.length, before, 'nothing was sent');
+  });
+
+  /** Starts a slow Generate at Cursor of many short lines at line 3; resolves once code has arrived. */
+  async function startSlowInsert(editor: vscode.TextEditor, lines = 120, chunkDelayMs = 30) {
+    editor.selection = new vscode.Selection(3, 0, 3, 0);
+    const code = Array.from({ length: lines }, (_, i) => `let x${i} = ${i};`).join('\n');
+    server.fault({ match: CHAT, kind: 'slow', chunkDelayMs });
+    const running = vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', `echo:\`\`\`js\n${code}\n\`\`\``);
+    await waitFor(() => editor.document.getText().includes('let x1 ='), 'some code to arrive');
+    return { code, running };
+  }
+
+  it('closing the document during Generate at Cursor cancels the request and says so', async () => {
+    const editor = await openDoc();
+    const { prompts, shown } = scripted([]);
+    const result = await withPrompts(api, prompts, async () => {
+      const { running } = await startSlowInsert(editor, 300);
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      return running;
+    });
+    assert.equal(result.outcome, 'cancelled');
+    assert.equal(result.cancelledBy, 'close');
+    assert.ok(shown.warn.some((m) => /was closed before the code was complete/.test(m)), JSON.stringify(shown));
+    await waitFor(() => server.state.openStreams === 0, 'the server to see the disconnect');
+  });
+
+  it('switching tabs while the code streams in keeps the whole insertion one undo step', async () => {
+    const editor = await openDoc();
+    const doc = editor.document;
+    const { code, running } = await startSlowInsert(editor);
+    // Away and back while it streams, then away until it ends.
+    const other = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'another tab' });
+    await vscode.window.showTextDocument(other);
+    await sleep(300);
+    await vscode.window.showTextDocument(doc);
+    await sleep(300);
+    await vscode.window.showTextDocument(other);
+    const result = await running;
+    assert.equal(result.outcome, 'done');
+    assert.equal(other.getText(), 'another tab', 'nothing went into the other tab');
+    assert.equal(doc.getText(), ORIGINAL.replace('}\n\nfunction second', `}\n${code}\nfunction second`));
+    const shownAgain = await vscode.window.showTextDocument(doc);
+    await undoOnce(shownAgain);
+    assert.equal(doc.getText(), ORIGINAL, 'one undo removes the whole insertion');
+  });
+
+  it('typing elsewhere in the file while the code streams in, then one undo removes only the whole insertion', async () => {
+    const editor = await openDoc();
+    const doc = editor.document;
+    const { code, running } = await startSlowInsert(editor);
+    // The user's cursor at the top of the file, typing like on a keyboard.
+    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    let typed = '';
+    for (let i = 0; i < 5; i++) {
+      await vscode.commands.executeCommand('type', { text: `t${i}` });
+      typed += `t${i}`;
+      await sleep(100);
+    }
+    const result = await running;
+    assert.equal(result.outcome, 'done');
+    const withCode = typed + ORIGINAL.replace('}\n\nfunction second', `}\n${code}\nfunction second`);
+    assert.equal(doc.getText(), withCode);
+    await undoOnce(editor);
+    assert.equal(doc.getText(), typed + ORIGINAL, 'one undo removes the whole insertion and keeps the typing');
+  });
+
+  describe('with a thinking model', () => {
+    before(() => setUserSetting('kimi.model', 'kimi-k2-thinking', () => api.kimi.settings().model === 'kimi-k2-thinking'));
+    after(() => setUserSetting('kimi.model', 'moonshot-v1-8k', () => api.kimi.settings().model === 'moonshot-v1-8k'));
+
+    it('shows "Thinking… N s" while the model reasons, then inserts only the code of the answer', async () => {
+      const editor = await openDoc();
+      editor.selection = new vscode.Selection(3, 0, 3, 0);
+      const messages: string[] = [];
+      const sub = (await editorApi()).onDidReportProgress((m) => messages.push(m));
+      server.fault({ match: CHAT, kind: 'slow', chunkDelayMs: 40 });
+      const answer = 'Here:\n```ts\nconst thought = false;\n```';
+      let result: StreamEditResult;
+      try {
+        result = await vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', `echo:${answer}`);
+      } finally {
+        sub.dispose();
+      }
+      assert.equal(result.outcome, 'done');
+      assert.equal(result.inserted, 'const thought = false;');
+      assert.equal(editor.document.getText(), ORIGINAL.replace('}\n\nfunction second', '}\nconst thought = false;\nfunction second'));
+      assert.ok(!/user asked|Markdown/.test(editor.document.getText()), 'no reasoning in the file');
+      const thinking = messages.filter((m) => /^Thinking… \d+ s$/.test(m));
+      assert.ok(thinking.length > 0 && messages[0] === thinking[0], `progress: ${JSON.stringify(messages)}`);
+      const seconds = thinking.map((m) => Number(/\d+/.exec(m)![0]));
+      assert.deepEqual(seconds, [...seconds].sort((a, b) => a - b), 'the elapsed time only grows');
+      const sent = server.requests.find((r) => r.path === CHAT)!.body as { model: string; temperature?: number; max_tokens: number };
+      assert.equal(sent.model, 'kimi-k2-thinking');
+      assert.equal(sent.temperature, undefined, 'no sampling parameter to a fixed-sampling model');
+      assert.equal(sent.max_tokens, DEFAULT_MAX_TOKENS_THINKING, 'room to think and answer');
+    });
+  });
+
+  it('Explain Selection starts a new conversation titled after the file and lines (kimi.explainInNewConversation)', async () => {
+    const editor = await openDoc();
+    const { controller } = await chatApi();
+    await controller.newConversation();
+    await controller.send('echo:an unrelated chat');
+    const unrelated = controller.conversation.id;
+    editor.selection = new vscode.Selection(4, 0, 6, 1);
+    const turn = await vscode.commands.executeCommand<Turn>('kimi.explainSelection');
+    assert.equal(turn.status, 'done');
+    assert.notEqual(controller.conversation.id, unrelated);
+    assert.match(controller.conversation.title, /^Explain Untitled-\d+:5–7$/);
+    assert.deepEqual(controller.conversation.turns.map((t) => t.role), ['user', 'assistant'], 'only the question and its answer');
+
+    await setUserSetting('kimi.explainInNewConversation', false, () => vscode.workspace.getConfiguration('kimi').get('explainInNewConversation') === false);
+    try {
+      const explained = controller.conversation.id;
+      editor.selection = new vscode.Selection(0, 0, 0, 5);
+      await vscode.commands.executeCommand<Turn>('kimi.explainSelection');
+      assert.equal(controller.conversation.id, explained, 'asked in the open conversation');
+      assert.equal(controller.conversation.turns.length, 4);
+    } finally {
+      await setUserSetting('kimi.explainInNewConversation', undefined, () => vscode.workspace.getConfiguration('kimi').get('explainInNewConversation') === true);
+    }
   });
 });

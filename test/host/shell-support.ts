@@ -12,6 +12,8 @@ export async function kimiApi(): Promise<KimiApi> {
   const extension = vscode.extensions.getExtension<KimiApi>(EXTENSION_ID);
   if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
   const api = await extension.activate();
+  // The extension exports this API only in Test mode (extensionTestsPath in the host's payload).
+  if (!api) throw new Error(`${EXTENSION_ID} exported nothing: the host does not run it in Test mode`);
   await api.ready;
   return api;
 }
@@ -20,7 +22,7 @@ export async function kimiApi(): Promise<KimiApi> {
 export async function connectToTestServer(api: KimiApi, options: Parameters<typeof startMockServer>[0] = {}): Promise<MockServer> {
   const server = await startMockServer({ cacheReadyAfterMs: 200, ...options });
   await setUserSetting('kimi.baseUrl', server.url, () => api.kimi.connection().baseUrl === server.url);
-  const saved = await withPrompts(api, { info: async () => undefined }, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+  const saved = await withPrompts(api, { info: async () => undefined, confirm: async () => true }, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
   if (!saved) throw new Error('the test key was not saved');
   await waitFor(async () => (await api.kimi.apiKey())?.key === TEST_KEY, 'the stored key to be read back');
   return server;
@@ -51,12 +53,13 @@ export async function withPrompts<T>(api: KimiApi, answers: Partial<Prompts>, bo
 
 /** A prompts stand-in that answers input boxes from a queue and records messages. */
 export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBoxOptions) => string | undefined)>, confirm = true) {
-  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[] } = {
+  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[]; questions: string[] } = {
     info: [],
     warn: [],
     error: [],
     inputs: [],
     confirms: [],
+    questions: [],
   };
   const prompts: Partial<Prompts> = {
     input: async (o) => {
@@ -67,6 +70,10 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
     },
     confirm: async (message) => {
       shown.confirms.push(message);
+      return confirm;
+    },
+    question: async (message, detail) => {
+      shown.questions.push(`${message}\n${detail}`);
       return confirm;
     },
     info: async (m) => void shown.info.push(m),

@@ -34,7 +34,9 @@ describe('smoke: the extension in a real host', () => {
 
   it('reads the kimi.* settings with their manifest defaults', () => {
     const config = vscode.workspace.getConfiguration('kimi');
-    assert.equal(config.inspect('maxTokens')?.defaultValue, 4096);
+    assert.equal(config.inspect('maxTokens')?.defaultValue, null);
+    assert.equal(config.inspect('model')?.defaultValue, '');
+    assert.equal(config.inspect('thinking')?.defaultValue, 'auto');
     assert.equal(config.inspect('region')?.defaultValue, 'china');
   });
 });

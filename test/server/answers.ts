@@ -1,5 +1,6 @@
 // Deterministic answers and token counts, so tests can predict exactly what a chat returns.
 import type { ChatMessage, ContentPart } from '../../src/kimi/types';
+import { codeAnswer, codeRequest, explainAnswer, explainRequest, productReasoning } from './product-answers';
 
 /** The text of a message's content: a string, or the text parts of an array joined. */
 export function contentText(content: string | ContentPart[] | null | undefined): string {
@@ -24,13 +25,18 @@ function fenceFor(text: string): string {
 }
 
 /**
- * `echo:<text>` answers <text> verbatim; anything else gets a fixed Markdown answer with a heading,
- * a list and a fenced code block quoting the question.
+ * `echo:<text>` answers <text> verbatim; editor code requests get a code block in the file's language,
+ * Explain Selection a short explanation (product-answers.ts); anything else a fixed Markdown answer
+ * with a heading, a list and a fenced code block quoting the question.
  */
 export function answerFor(messages: readonly ChatMessage[]): string {
   if (messages[messages.length - 1]?.role === 'tool') return answerAfterTools(messages);
   const question = lastUserText(messages);
   if (question.startsWith('echo:')) return question.slice('echo:'.length);
+  const code = codeRequest(messages);
+  if (code) return codeAnswer(code, question);
+  const explain = explainRequest(question);
+  if (explain) return explainAnswer(explain);
   const words = question.split(/\s+/).filter(Boolean).length;
   const fence = fenceFor(question);
   return [
@@ -65,6 +71,8 @@ function answerAfterTools(messages: readonly ChatMessage[]): string {
 
 /** What a thinking model "thinks" before answering; streamed as reasoning_content. */
 export function reasoningFor(messages: readonly ChatMessage[]): string {
+  const product = productReasoning(messages, lastUserText(messages));
+  if (product) return product;
   const words = lastUserText(messages).split(/\s+/).filter(Boolean).length;
   return `The user asked a question of ${words} words. I will answer it in Markdown.`;
 }

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { CACHE_MODEL_FAMILY, MAX_CACHE_TTL_SECONDS, type ContextCache, type Tool } from '../../src/kimi/types';
 import { estimateTextTokens, estimateTokens } from './answers';
+import type { IncomingMessage } from 'node:http';
 import type { JsonReply, RequestContext } from './context';
-import { invalidRequest, notFound, nowSeconds, requireObject } from './http';
+import { errorBody, invalidRequest, notFound, nowSeconds, requireObject, urlNotFoundBody } from './http';
 import type { ServerState } from './state';
 import { bindTag, validTagName } from './tags';
 import { listQuery, paginate, requestedExpiry, validateMessages, validateMetadata } from './validate';
@@ -15,6 +16,23 @@ const newCacheId = (): string => {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
   return 'cache-' + Array.from(randomBytes(20), (b) => alphabet[b % alphabet.length]).join('');
 };
+
+/**
+ * The answer of a platform without explicit caches (state.cachingUnavailable): 404 is the
+ * unknown-route body of a removed endpoint, 400 and 403 the usual error shape.
+ */
+export function cachingUnavailableReply(state: ServerState, req: IncomingMessage): JsonReply | undefined {
+  switch (state.cachingUnavailable) {
+    case 404:
+      return { status: 404, body: urlNotFoundBody(req) };
+    case 400:
+      return { status: 400, body: errorBody('invalid_request_error', 'Invalid request: context caching is not supported for this account') };
+    case 403:
+      return { status: 403, body: errorBody('permission_denied_error', 'The API you are accessing is not open') };
+    default:
+      return undefined;
+  }
+}
 
 export function findCache(state: ServerState, id: string): ContextCache {
   const cache = state.caches.get(id);

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { CacheTag, ContextCache } from '../../src/kimi/types';
 import { getBalance } from './balance';
-import { createCache, deleteCache, getCache, listCaches, updateCache } from './caches';
+import { cachingUnavailableReply, createCache, deleteCache, getCache, listCaches, updateCache } from './caches';
 import { chatCompletions } from './chat';
 import type { Handler, JsonReply, RequestContext } from './context';
 import * as control from './control';
@@ -188,6 +188,11 @@ async function handle(state: ServerState, req: IncomingMessage, res: ServerRespo
       return;
     }
     if (fault && (await requestFault(fault, req, res, baseHeaders))) return;
+  }
+  const noCaching = url.pathname.startsWith('/v1/caching') ? cachingUnavailableReply(state, req) : undefined;
+  if (noCaching) {
+    await sendJson(res, noCaching.status ?? 404, noCaching.body, baseHeaders);
+    return;
   }
   state.refreshAll();
   const ctx: RequestContext = { req, res, url, params: found.params, body, state, fault, baseHeaders };

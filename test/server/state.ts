@@ -35,6 +35,8 @@ export class ServerState {
   currentModelsOnly: boolean;
   /** Message-prefix hashes seen by chat requests, for automatic prefix-cache hits (kimi-k* models). */
   readonly prefixes = new Set<string>();
+  /** Set: every /v1/caching route answers this status, as on an account or platform without explicit caches. */
+  cachingUnavailable: 400 | 403 | 404 | undefined;
   /** Streams still being written; drops as soon as a client disconnects (tests check that work stops). */
   openStreams = 0;
   /** When each pending cache becomes ready (ms). */
@@ -85,5 +87,6 @@ export class ServerState {
     this.balance = { ...DEFAULT_BALANCE };
     this.currentModelsOnly = this.options.currentModelsOnly;
     this.prefixes.clear();
+    this.cachingUnavailable = undefined;
   }
 }

@@ -4,6 +4,7 @@ import {
   formatDuration,
   formatExpiry,
   formatMetadata,
+  formatMetadataForEdit,
   isExpired,
   parseMetadata,
   validateTagName,
@@ -27,6 +28,9 @@ describe('cache descriptions', () => {
     assert.equal(formatDuration(59.6), '1 min');
     assert.equal(formatDuration(3600), '1 h');
     assert.equal(formatDuration(3900), '1 h 5 min');
+    // A cache set to 600 s and shown a moment later still reads as set, not one minute less.
+    assert.equal(formatDuration(599), '10 min');
+    assert.equal(formatExpiry(nowS + 598, NOW), 'expires in 10 min');
     assert.equal(formatExpiry(nowS - 180, NOW), 'expired 3 min ago');
     assert.equal(formatExpiry(undefined, NOW), '');
   });
@@ -75,6 +79,16 @@ describe('metadata parsing', () => {
     assert.equal(formatMetadata({ project: 'kimi', owner: 'me' }), 'project=kimi, owner=me');
     assert.deepEqual(parseMetadata('  '), { metadata: {} });
     assert.equal(formatMetadata(null), '');
+  });
+  it('takes a JSON object for values with commas, and offers it when a pair would not read back', () => {
+    const metadata = { team: 'a, b', note: 'x=y' };
+    assert.deepEqual(parseMetadata('{"team": "a, b", "note": "x=y"}'), { metadata });
+    assert.equal(formatMetadataForEdit(metadata), JSON.stringify(metadata));
+    assert.deepEqual(parseMetadata(formatMetadataForEdit(metadata)), { metadata });
+    assert.equal(formatMetadataForEdit({ project: 'kimi' }), 'project=kimi');
+    assert.ok('error' in parseMetadata('{"team": 1}'));
+    assert.ok('error' in parseMetadata('{"team": '));
+    assert.ok('error' in parseMetadata('["a"]'));
   });
   it('refuses malformed entries and limits', () => {
     assert.ok('error' in parseMetadata('novalue'));

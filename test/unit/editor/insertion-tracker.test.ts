@@ -59,6 +59,19 @@ describe('InsertionTracker', () => {
     assert.equal(t.touchedInside, false);
   });
 
+  it('knows when someone else edited between our first and last edit (the insertion is then several undo steps)', () => {
+    const t = new InsertionTracker(2, 0);
+    const doc = new Doc('abcd', t);
+    doc.typeAt(0, 'x');
+    assert.equal(t.interleaved, false, 'a change before our first edit does not split it');
+    doc.ours('1');
+    assert.equal(t.interleaved, false);
+    doc.typeAt(0, 'y');
+    doc.ours('2');
+    assert.equal(t.interleaved, true);
+    assert.equal(doc.text, 'yxab12cd');
+  });
+
   it('follows deletions before the region', () => {
     const t = new InsertionTracker(4, 0);
     const d = new Doc('abcdefgh', t);

@@ -141,12 +141,15 @@ describe('KimiClient API methods', function () {
     });
     assert.equal(created.status, 'pending');
     assert.equal(created.name, 'project');
+    // The client adds a nonce of its own, to find the cache again after an ambiguous failure.
+    const nonce = (ctx.server.requests.at(-1)!.body as { metadata: Record<string, string> }).metadata.kimi_vscode_nonce;
+    assert.match(nonce ?? '', /^[0-9a-f-]{36}$/);
     assert.deepEqual(ctx.server.requests.at(-1)!.body, {
       model: 'moonshot-v1',
       messages,
       name: 'project',
       description: 'all files',
-      metadata: { project: 'alpha' },
+      metadata: { project: 'alpha', kimi_vscode_nonce: nonce },
       ttl: 600,
       tags: ['alpha-tag'],
     });

@@ -106,6 +106,15 @@ describe('KimiClient errors', function () {
     assert.ok(b!.at - a!.at >= 950, `waited ${b!.at - a!.at} ms`);
   });
 
+  it('a chat POST answered 503 with Retry-After waits that long and is sent again', async () => {
+    ctx.server.fault({ kind: 'status', status: 503, retryAfter: 1, times: 1 });
+    const res = await clientFor(ctx.server).generate('moonshot-v1-8k', q);
+    assert.equal(res.choices[0]!.finish_reason, 'stop');
+    const [a, b] = ctx.server.requests;
+    assert.equal(count('/v1/chat'), 2);
+    assert.ok(b!.at - a!.at >= 950, `waited ${b!.at - a!.at} ms`);
+  });
+
   it('429 exposes retryAfter from the header and from "try again after N seconds"', async () => {
     ctx.server.fault({ kind: 'status', status: 429, retryAfter: 7 });
     await assert.rejects(
@@ -143,12 +152,23 @@ describe('KimiClient errors', function () {
     assert.equal(count('/v1/chat'), 1);
   });
 
-  it('500/502/503/504 are retried; success follows', async () => {
-    ctx.server.fault({ kind: 'status', status: 502, times: 1 });
-    ctx.server.fault({ kind: 'status', status: 503, times: 1 });
+  it('500/502/503/504 on a GET are retried; success follows', async () => {
+    for (const status of [500, 502, 503, 504]) ctx.server.fault({ kind: 'status', status, times: 1, match: '/v1/models' });
+    assert.ok((await clientFor(ctx.server, { maxRetries: 4 }).listModels()).length > 0);
+    assert.equal(count('/v1/models'), 5);
+  });
+
+  it('a chat POST is retried after 503 (the server declined it) but not after 500/502/504', async () => {
+    ctx.server.fault({ kind: 'status', status: 503, times: 2 });
     const res = await clientFor(ctx.server).generate('moonshot-v1-8k', q);
     assert.equal(res.choices[0]!.finish_reason, 'stop');
     assert.equal(count('/v1/chat'), 3);
+    for (const status of [500, 502, 504]) {
+      ctx.server.reset();
+      ctx.server.fault({ kind: 'status', status, times: 1 });
+      await assert.rejects(clientFor(ctx.server, { maxRetries: 3 }).generate('moonshot-v1-8k', q), expectError(InvokeServerUnavailableError, (e) => assert.equal(e.status, status)));
+      assert.equal(count('/v1/chat'), 1, `${status} was sent again`);
+    }
   });
 
   it('5xx beyond maxRetries is a server-unavailable error', async () => {

@@ -95,7 +95,8 @@ describe('chatParams', () => {
     assert.deepEqual(chatParams(k26, { thinking: 'auto' }), { max_tokens: DEFAULT_MAX_TOKENS_THINKING });
     const k3 = modelFacts('kimi-k3');
     assert.deepEqual(chatParams(k3, { thinking: 'on', reasoningEffort: 'low' }), { reasoning_effort: 'low', max_tokens: DEFAULT_MAX_TOKENS_THINKING });
-    assert.deepEqual(chatParams(k3, { thinking: 'off' }), { max_tokens: DEFAULT_MAX_TOKENS_THINKING });
+    assert.deepEqual(chatParams(k3, { thinking: 'auto', reasoningEffort: 'high' }), { reasoning_effort: 'high', max_tokens: DEFAULT_MAX_TOKENS_THINKING });
+    assert.deepEqual(chatParams(k3, { thinking: 'off', reasoningEffort: 'high' }), { max_tokens: DEFAULT_MAX_TOKENS_THINKING });
     assert.deepEqual(chatParams(modelFacts('kimi-k2.7-code'), { thinking: 'off', reasoningEffort: 'high' }), { max_tokens: DEFAULT_MAX_TOKENS_THINKING });
     assert.deepEqual(chatParams(modelFacts('moonshot-v1-8k'), { thinking: 'on', reasoningEffort: 'high' }), { max_tokens: DEFAULT_MAX_TOKENS });
   });

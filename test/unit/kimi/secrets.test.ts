@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { startMockServer, type MockServer } from '../../server';
 import { InvokeError, KimiClient, redact } from '../../../src/kimi';
+import { loggableUrl } from '../../../src/kimi/log';
 import { drain, MemoryLogger } from './helpers';
 
 const KEYS = ['sk-SECRETkey0123456789abcdefXYZ', 'plainSecretWithoutPrefix42'];
@@ -76,7 +77,7 @@ for (const key of KEYS) {
   });
 }
 
-describe('the debug log', function () {
+describe('the log', function () {
   this.timeout(10_000);
   let server: MockServer;
   before(async () => {
@@ -84,22 +85,22 @@ describe('the debug log', function () {
   });
   after(() => server.close());
 
-  it('has method, path, status, duration, request id and the retry decisions', async () => {
+  it('has method, path, status, duration, request id and the retry decisions at info', async () => {
     const logger = new MemoryLogger();
     const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: server.url, logger });
     server.fault({ kind: 'status', status: 503 });
     await client.listModels();
     const [first, second] = server.requests;
-    assert.ok(logger.lines.some((l) => l.startsWith('debug GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models: retrying in \d+ ms \(503 server_error, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /^debug GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
+    assert.ok(logger.lines.some((l) => l.startsWith('info GET /v1/models → 503 in ') && l.includes(`request-id=${first!.requestId}`)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models: retrying in \d+ ms \(503 server_error: a GET is safe to repeat, attempt 2\/3\)$/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info GET \/v1\/models → 200 in \d+ ms request-id=/.test(l) && l.includes(second!.requestId)));
     server.fault({ kind: 'status', status: 429, type: 'exceeded_current_quota_error', message: 'quota' });
     await client.listModels().catch(() => undefined);
-    assert.ok(logger.lines.some((l) => l.includes('not retrying (429 exceeded_current_quota_error')), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => l.startsWith('info GET /v1/models: not retrying (429 exceeded_current_quota_error: quota')), logger.lines.join('\n'));
     server.fault({ kind: 'cut', afterChunks: 2 });
     await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
-    assert.ok(logger.lines.some((l) => l.includes('POST /v1/chat/completions → 200') && l.includes('(stream open)')), logger.lines.join('\n'));
-    assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream failed after \d+ ms: InvokeConnectionError/.test(l)), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => l.startsWith('info POST /v1/chat/completions → 200') && l.includes('(stream open)')), logger.lines.join('\n'));
+    assert.ok(logger.lines.some((l) => /^info POST \/v1\/chat\/completions stream failed after \d+ ms: InvokeConnectionError/.test(l)), logger.lines.join('\n'));
     await drain(client.streamGenerate('moonshot-v1-8k', [{ role: 'user', content: 'hi' }]));
     assert.ok(logger.lines.some((l) => /POST \/v1\/chat\/completions stream complete in \d+ ms/.test(l)), logger.lines.join('\n'));
   });
@@ -109,5 +110,56 @@ describe('the debug log', function () {
     assert.equal(redact('Authorization: Bearer abc.def-ghi'), 'Authorization: Bearer ***');
     assert.equal(redact('via http://user:pa55@proxy:8080'), 'via http://***@proxy:8080');
     assert.equal(redact('token opaque-secret-1 seen', ['opaque-secret-1']), 'token *** seen');
+  });
+});
+
+/** A recording logger that, like VS Code's LogOutputChannel, has a level (Info = 3, Debug = 2). */
+class LevelLogger extends MemoryLogger {
+  constructor(readonly logLevel: number) {
+    super();
+  }
+}
+
+describe('the log at each level', function () {
+  this.timeout(10_000);
+  let server: MockServer;
+  before(async () => {
+    server = await startMockServer();
+  });
+  after(() => server.close());
+  const secretQuestion = [{ role: 'user' as const, content: 'echo:my other key is sk-OTHERsecret0123456789' }];
+
+  it('at info: one line per request with method, path, status, ms and request id; no bodies', async () => {
+    const logger = new LevelLogger(3);
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: server.url, logger });
+    await client.listModels();
+    await drain(client.streamGenerate('moonshot-v1-8k', secretQuestion));
+    await client.countTokens('moonshot-v1-8k', secretQuestion);
+    const ids = server.requests.map((r) => r.requestId);
+    assert.deepEqual(
+      logger.lines.map((l) => l.replace(/in \d+ ms/, 'in N ms')),
+      [
+        `info GET /v1/models → 200 in N ms request-id=${ids[0]}`,
+        `info POST /v1/chat/completions → 200 in N ms request-id=${ids[1]} (stream open)`,
+        `info POST /v1/tokenizers/estimate-token-count → 200 in N ms request-id=${ids[2]}`,
+      ],
+    );
+  });
+
+  it('at debug: request and answer bodies too, with keys redacted', async () => {
+    const logger = new LevelLogger(2);
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: server.url, logger });
+    await client.countTokens('moonshot-v1-8k', secretQuestion);
+    const text = logger.lines.join('\n');
+    assert.ok(logger.lines.some((l) => l.startsWith('debug POST /v1/tokenizers/estimate-token-count request: {"model":"moonshot-v1-8k"')), text);
+    assert.ok(logger.lines.some((l) => l.startsWith('debug POST /v1/tokenizers/estimate-token-count answer: {')), text);
+    assert.ok(text.includes('my other key is sk-***'), text);
+    assert.ok(!text.includes('OTHERsecret'), text);
+  });
+
+  it('base URLs without credentials or query strings', () => {
+    assert.equal(loggableUrl('https://user:pa55@api.example.com/v1?token=abc#x'), 'https://api.example.com/v1');
+    const client = new KimiClient({ apiKey: 'sk-test-key', baseUrl: 'https://user:pa55@api.example.com/v1?token=abc' });
+    assert.equal(client.baseUrl, 'https://api.example.com/v1');
   });
 });

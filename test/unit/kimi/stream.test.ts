@@ -45,12 +45,12 @@ describe('KimiClient streaming', function () {
     assert.ok(error instanceof InvokeConnectionError);
   });
 
-  it('a stream cut before its first chunk is retried', async () => {
+  it('a stream cut after its 200 but before its first chunk fails and is not sent again (it may be billed)', async () => {
     ctx.server.fault({ kind: 'cut', afterChunks: 0 });
-    const { text, error } = await drain(clientFor(ctx.server).streamGenerate('moonshot-v1-8k', question));
-    assert.equal(error, undefined);
-    assert.equal(text, full);
-    assert.equal(chatRequests(ctx.server), 2);
+    const { chunks, error } = await drain(clientFor(ctx.server, { maxRetries: 3 }).streamGenerate('moonshot-v1-8k', question));
+    assert.equal(chunks.length, 0);
+    assert.ok(error instanceof InvokeConnectionError, String(error));
+    assert.equal(chatRequests(ctx.server), 1);
   });
 
   for (const [errorType, cls] of [
@@ -69,12 +69,21 @@ describe('KimiClient streaming', function () {
     });
   }
 
-  it('an in-band error before any chunk is retried when retryable', async () => {
+  it('an in-band error before any chunk is not sent again, even when retryable (the 200 had arrived)', async () => {
     ctx.server.fault({ kind: 'streamError', afterChunks: 0, errorType: 'engine_overloaded_error', message: 'overloaded' });
+    const { chunks, error } = await drain(clientFor(ctx.server, { maxRetries: 3 }).streamGenerate('moonshot-v1-8k', question));
+    assert.equal(chunks.length, 0);
+    assert.ok(error instanceof InvokeRateLimitError, String(error));
+    assert.equal(chatRequests(ctx.server), 1);
+  });
+
+  it('a 429 (not quota) or 503 before the stream opens is retried: the server declined it', async () => {
+    ctx.server.fault({ kind: 'status', status: 429, times: 1 });
+    ctx.server.fault({ kind: 'status', status: 503, times: 1 });
     const { text, error } = await drain(clientFor(ctx.server).streamGenerate('moonshot-v1-8k', question));
     assert.equal(error, undefined);
     assert.equal(text, full);
-    assert.equal(chatRequests(ctx.server), 2);
+    assert.equal(chatRequests(ctx.server), 3);
   });
 
   for (const pieces of ['bytes', 'random'] as const) {

@@ -130,16 +130,36 @@ describe('TokenCounter', () => {
     const { calls, results, counter } = setup({ maxChars: 1000 });
     counter.update({ length: 4000, text: () => assert.fail('text of a huge document was read') }, 'm');
     assert.equal(calls.length, 0);
-    assert.deepEqual(results, [{ kind: 'estimated', tokens: 1000, model: 'm', chars: 4000, latencyMs: 0 }]);
+    assert.deepEqual(results, [{ kind: 'estimated', tokens: 1000, model: 'm', chars: 4000, latencyMs: 0, reason: 'tooLong' }]);
   });
 
-  it('reports a failure once and does not retry the same text until it changes', async () => {
+  it('counts empty text as 0 tokens without a request', () => {
+    const { clock, calls, results, counter } = setup();
+    counter.update(src(''), 'm');
+    clock.advance(1000);
+    assert.equal(calls.length, 0);
+    assert.deepEqual(results, [{ kind: 'counted', tokens: 0, model: 'm', cached: true, latencyMs: 0 }]);
+  });
+
+  it('never sends a text its source says must stay local, and estimates it', () => {
+    const { clock, calls, results, counter } = setup();
+    counter.update({ ...src('OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz'), keepLocal: () => 'secretText' }, 'm');
+    clock.advance(1000);
+    assert.equal(calls.length, 0);
+    assert.equal(results.length, 1);
+    assert.equal(results[0].kind, 'estimated');
+    assert.equal(results[0].kind === 'estimated' && results[0].reason, 'secretText');
+    assert.ok(results[0].tokens > 0);
+  });
+
+  it('falls back to the local estimate on failure, with the error, and does not retry the same text until it changes', async () => {
     const { clock, calls, results, counter } = setup();
     counter.update(src('x'), 'm');
     clock.advance(500);
-    calls[0].reject(new Error('401'));
+    const error = new Error('401');
+    calls[0].reject(error);
     await flush();
-    assert.equal(results[0].kind, 'failed');
+    assert.deepEqual(results[0], { kind: 'estimated', tokens: 1, model: 'm', chars: 1, latencyMs: 500, reason: 'failed', error });
     counter.update(src('x'), 'm');
     clock.advance(500);
     assert.equal(calls.length, 1);

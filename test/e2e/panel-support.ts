@@ -1,0 +1,42 @@
+// The chat panel page helpers shared by the panel tests: an acquireVsCodeApi shim that records what
+// the page posts (structured-cloned, as the real one does) and lets the test send host messages.
+import type { Page } from 'playwright-core';
+import type { HostMessage, WebviewMessage } from '../../src/chat/protocol';
+
+export const SHIM = `
+window.__posted = [];
+window.__vsState = JSON.parse(sessionStorage.getItem('vsState') || 'null');
+let acquired = false;
+window.acquireVsCodeApi = () => {
+  if (acquired) throw new Error('acquireVsCodeApi called twice');
+  acquired = true;
+  return {
+    postMessage: (m) => window.__posted.push(structuredClone(m)),
+    getState: () => window.__vsState,
+    setState: (s) => { window.__vsState = structuredClone(s); sessionStorage.setItem('vsState', JSON.stringify(s)); },
+  };
+};
+`;
+
+export async function send(page: Page, m: HostMessage): Promise<void> {
+  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+}
+
+export async function posted(page: Page): Promise<WebviewMessage[]> {
+  return page.evaluate(() => (window as unknown as { __posted: WebviewMessage[] }).__posted);
+}
+
+export async function clearPosted(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __posted: unknown[] }).__posted.length = 0));
+}
+
+/** Waits until the page has posted a message matching `pred`, and returns it. */
+export async function waitPosted(page: Page, pred: (m: WebviewMessage) => boolean, what: string): Promise<WebviewMessage> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const hit = (await posted(page)).find(pred);
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`not posted: ${what}; posted: ${JSON.stringify(await posted(page))}`);
+    await page.waitForTimeout(30);
+  }
+}
