@@ -10,6 +10,7 @@ import { prompts } from './config/prompts';
 import { KimiService } from './config/service';
 import { overrideRegionUrlsForTests } from './config/settings';
 import { registerEditor } from './editor';
+import { registerLanguageModels } from './lm';
 import { registerStatus } from './status';
 import { inTestMode } from './test-hooks';
 
@@ -17,7 +18,11 @@ import { inTestMode } from './test-hooks';
  * What activate() returns to the host test suite (Test mode only). In production and development it
  * returns undefined: other extensions get nothing (the service holds the key).
  */
-export type KimiApi = ReturnType<typeof makeApi> & { ready: Promise<void>; extensionMode: vscode.ExtensionMode };
+export type KimiApi = ReturnType<typeof makeApi> & {
+  ready: Promise<void>;
+  extensionMode: vscode.ExtensionMode;
+  languageModels: ReturnType<typeof registerLanguageModels>;
+};
 
 export async function activate(context: vscode.ExtensionContext): Promise<KimiApi | undefined> {
   const started = performance.now();
@@ -36,12 +41,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const status = phase('status', () => registerStatus(context, kimi));
   const chat = phase('chat', () => registerChat(context, kimi));
   phase('editor', () => registerEditor(context, kimi, chat));
+  const languageModels = phase('lm', () => registerLanguageModels(context, kimi));
   // Secret storage and the context key settle in the background; nothing waits for them here.
   const ready = kimi.init();
   const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases, httpStackLoadedAtActivation: httpStackLoaded() };
   log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
   if (!inTestMode(context)) return undefined;
-  return { ...makeApi(kimi, caches, status, chat, timing), ready, extensionMode: context.extensionMode };
+  return { ...makeApi(kimi, caches, status, chat, timing), ready, extensionMode: context.extensionMode, languageModels };
 }
 
 function makeApi(

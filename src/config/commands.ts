@@ -10,7 +10,8 @@ import { ConnectionSettings, Region, regionUrl } from './settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('kimi.setApiKey', (key?: unknown) => setApiKey(kimi, typeof key === 'string' ? key : undefined)),
+    // VS Code runs it as the language-model provider's management command with the vendor id ('kimi') as argument: not a key.
+    vscode.commands.registerCommand('kimi.setApiKey', (key?: unknown) => setApiKey(kimi, typeof key === 'string' && key !== 'kimi' ? key : undefined)),
     vscode.commands.registerCommand('kimi.clearApiKey', () => clearApiKey(kimi)),
     vscode.commands.registerCommand('kimi.selectModel', () => selectModel(kimi)),
     vscode.commands.registerCommand('kimi.showLog', () => kimi.log.show()),
