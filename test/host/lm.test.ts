@@ -244,7 +244,7 @@ const WEATHER: vscode.LanguageModelChatTool = {
         resolve();
       });
     });
-    const quiet = { info: async () => undefined };
+    const quiet = { info: async () => undefined, confirm: async () => true };
     await withPrompts(api, quiet, () => vscode.commands.executeCommand('kimi.clearApiKey'));
     try {
       await waitFor(async () => !(await api.kimi.hasApiKey()), 'the key to be gone');
