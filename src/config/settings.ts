@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { BASE_URLS } from '../kimi/types';
 import { hostMatches } from './urls';
+import type { ReasoningEffort, ThinkingPreference } from '../kimi/chat-params';
 
 export type Region = keyof typeof BASE_URLS;
 
@@ -26,8 +27,8 @@ export const MAX_TOKENS_LIMIT = 131_072;
 export const MAX_RETRIES_LIMIT = 5;
 
 /** kimi.thinking: `auto` leaves it to the model; on/off apply only where the model can switch. */
-export type ThinkingSetting = 'auto' | 'on' | 'off';
-export type ReasoningEffort = 'low' | 'medium' | 'high';
+export type ThinkingSetting = ThinkingPreference;
+export type { ReasoningEffort };
 
 export interface KimiSettings {
   /** Empty: the recommended available model (see KimiService.resolveModel). */
