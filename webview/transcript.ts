@@ -14,6 +14,7 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   retry: 'Retry',
   showLog: 'Show Log',
   selectModel: 'Choose Model',
+  detachCache: 'Detach Cache',
 };
 
 export interface TranscriptEvents {
