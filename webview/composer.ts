@@ -47,6 +47,7 @@ export class Composer {
     this.models.addEventListener('change', () => {
       if (this.models.value && this.models.value !== this.model) {
         this.model = this.models.value;
+        this.models.title = this.model;
         this.events.selectModel(this.model);
       }
     });
@@ -69,7 +70,7 @@ export class Composer {
 
   setStreaming(on: boolean): void {
     this.streaming = on;
-    this.button.replaceChildren(icon(on ? 'debug-stop' : 'send'), h('span', {}, on ? 'Stop' : 'Send'));
+    this.button.replaceChildren(icon(on ? 'debug-stop' : 'send'), h('span', { class: 'send-label' }, on ? 'Stop' : 'Send'));
     this.button.setAttribute('aria-label', on ? 'Stop the answer (Esc)' : 'Send (Enter)');
     this.button.setAttribute('title', on ? 'Stop (Esc)' : 'Send (Enter)');
     this.button.toggleAttribute('data-streaming', on);
@@ -88,6 +89,8 @@ export class Composer {
 
   setModels(models: ModelOption[], current: string): void {
     this.model = current;
+    // A narrow side bar cuts the name in the box: the tooltip shows it whole.
+    this.models.title = current;
     const list = models.some((m) => m.id === current) || !current ? models : [{ id: current }, ...models];
     this.models.replaceChildren(...list.map((m) => {
       const option = h(ui.option, { value: m.id, title: m.detail }, m.id);

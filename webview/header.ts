@@ -48,13 +48,14 @@ export class Header {
     this.model.hidden = !info;
     this.modelWarning.hidden = !info?.unavailable;
     if (!info) return;
-    const name = h('span', { class: 'model-name' }, info.id);
+    const name = h('span', { class: 'model-name', title: info.id }, info.id);
     const change = iconButton('settings-gear', 'Select Model', () => this.events.selectModel());
     const parts: Node[] = [icon('sparkle'), name];
     if (info.recommended) parts.push(h('span', { class: 'model-detail', title: 'kimi.model is empty: the recommended model your key can use' }, 'recommended'));
     if (info.detail) parts.push(h('span', { class: 'model-detail' }, info.detail));
     this.model.replaceChildren(...parts, change);
-    this.model.title = `Answers come from ${info.id}`;
+    // The details give way in a narrow side bar; the tooltip keeps them.
+    this.model.title = [`Answers come from ${info.id}`, info.recommended && 'recommended', info.detail].filter(Boolean).join(' · ');
     if (info.unavailable) {
       const select = h(ui.button, { class: 'select-model' }, 'Select Model');
       select.addEventListener('click', () => this.events.selectModel());

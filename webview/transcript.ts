@@ -14,6 +14,7 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   retry: 'Retry',
   showLog: 'Show Log',
   selectModel: 'Choose Model',
+  detachCache: 'Detach Cache',
 };
 
 export interface TranscriptEvents {
@@ -190,7 +191,7 @@ export class Transcript {
   private renderFooter(turn: Turn): HTMLElement {
     const footer = h('div', { class: 'turn-footer' });
     if (turn.status === 'stopped') {
-      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('debug-stop'), h('span', {}, 'Stopped')));
+      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('circle-slash'), h('span', {}, 'Stopped')));
     }
     if (turn.status === 'error' && turn.error) {
       const buttons = turn.error.actions.map((action) => {

@@ -21,7 +21,8 @@ const t = vscode.l10n.t;
 export function registerCacheCommands(context: vscode.ExtensionContext, kimi: KimiService, tree: CacheTreeProvider): void {
   const c = new CacheCommands(kimi, tree);
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
-  reg('kimi.caches.refresh', () => tree.refresh());
+  // The view starts collapsed (the chat gets the side bar): asking for the caches shows them.
+  reg('kimi.caches.refresh', () => Promise.all([showCachesView(), tree.refresh()]));
   reg('kimi.caches.loadMore', () => tree.loadMore());
   reg('kimi.caches.create', (arg) => c.create(arg));
   reg('kimi.caches.createFromFiles', (clicked, selected) => c.create(Array.isArray(selected) && selected.length ? selected : clicked));
@@ -33,6 +34,11 @@ export function registerCacheCommands(context: vscode.ExtensionContext, kimi: Ki
   reg('kimi.caches.addTag', (node) => c.addTag(node));
   reg('kimi.tags.delete', (node) => c.deleteTag(node));
   reg('kimi.tags.openContent', (node) => c.openTag(node));
+}
+
+/** Expands and shows the Context Caches view (VS Code's own `<view id>.focus` command). */
+function showCachesView(): Thenable<unknown> {
+  return vscode.commands.executeCommand('kimi.caches.focus');
 }
 
 export class CacheCommands {
@@ -108,7 +114,7 @@ export class CacheCommands {
       const cache = await withProgress(t('Creating context cache…'), (signal) =>
         client.createCache(CACHE_MODEL_FAMILY, source.messages, { ...(name.trim() ? { name: name.trim() } : {}), ...(description.trim() ? { description: description.trim() } : {}), ttl, signal }),
       );
-      await this.tree.refresh();
+      await Promise.all([showCachesView(), this.tree.refresh()]);
       void prompts.info(t('Context cache "{0}" created ({1}, {2}).', cache.name || cache.id, cache.id, cache.status));
       return cache;
     } catch (e) {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { NoApiKeyError } from '../config/errors';
 import type { KimiService } from '../config/service';
 import type { ChatMessage } from '../kimi/types';
+import { cacheGoneError, isCacheGone } from './cache-gone';
 import { CodeActions } from './code-actions';
 import { DraftTokens } from './draft-tokens';
 import type { CacheRef, Conversation, HostMessage, ModelInfo, Turn, WebviewMessage } from './protocol';
@@ -347,7 +348,9 @@ export class ChatController implements vscode.Disposable {
       this.kimi.log.debug(`Chat answer ${turn.status}: ${turn.content.length} chars, finish ${String(turn.finishReason)}.`);
     } catch (e) {
       turn.status = 'error';
-      if (isModelNotFound(e)) {
+      if (isCacheGone(e, conversation.cache)) {
+        turn.error = cacheGoneError(conversation.cache!);
+      } else if (isModelNotFound(e)) {
         // Not a raw 404: say what happened and offer the picker, in the panel and as a notification.
         turn.error = { message: unavailableMessage(turn.model ?? ''), actions: ['selectModel'] };
         this.models.announceUnavailable(turn.model ?? '');

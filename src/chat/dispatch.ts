@@ -62,5 +62,6 @@ async function runErrorAction(chat: ChatController, action: ErrorAction): Promis
   if (action === 'retry') await chat.regenerate();
   else if (action === 'setApiKey') await vscode.commands.executeCommand('kimi.setApiKey');
   else if (action === 'selectModel') await vscode.commands.executeCommand('kimi.selectModel');
+  else if (action === 'detachCache') await chat.detachCache();
   else await vscode.commands.executeCommand('kimi.showLog');
 }

@@ -13,7 +13,7 @@ export interface UsageSummary {
 export type TurnStatus = 'streaming' | 'done' | 'stopped' | 'error';
 
 /** A next step offered with an error: each maps to a fixed host action, never a free command id. */
-export type ErrorAction = 'setApiKey' | 'retry' | 'showLog' | 'selectModel';
+export type ErrorAction = 'setApiKey' | 'retry' | 'showLog' | 'selectModel' | 'detachCache';
 
 export interface TurnError {
   message: string;

@@ -16,7 +16,7 @@ export const LIMITS = {
 export const CONVERSATION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'replace'];
-const ERROR_ACTIONS: readonly ErrorAction[] = ['setApiKey', 'retry', 'showLog', 'selectModel'];
+const ERROR_ACTIONS: readonly ErrorAction[] = ['setApiKey', 'retry', 'showLog', 'selectModel', 'detachCache'];
 
 type Fields = Record<string, unknown>;
 

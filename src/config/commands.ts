@@ -179,6 +179,8 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
     title: vscode.l10n.t('Kimi: Select Model'),
     placeHolder: vscode.l10n.t('Current: {0}', current),
     matchOnDescription: true,
+    // The current choice (a model, or "Recommended" while kimi.model is empty) is focused: Enter keeps it.
+    active: items.find((i) => i.id === configured),
   });
   if (!picked) return undefined;
   if (picked.id !== configured) await kimi.setModel(picked.id);

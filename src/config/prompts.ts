@@ -2,9 +2,14 @@
 // answer input boxes and read messages (through the test API) while the real code paths run.
 import * as vscode from 'vscode';
 
+export interface PickOptions<T> extends vscode.QuickPickOptions {
+  /** The row focused when the list opens, so Enter keeps it (showQuickPick always focuses the first). */
+  active?: T;
+}
+
 export interface Prompts {
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
-  pick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: vscode.QuickPickOptions): Thenable<T | undefined>;
+  pick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: PickOptions<T>): Thenable<T | undefined>;
   /** A modal question; true only when the user chose `action`. */
   confirm(message: string, detail: string, action: string): Thenable<boolean>;
   /** A modal question about a normal step (no warning icon); true only when the user chose `action`. */
@@ -16,7 +21,7 @@ export interface Prompts {
 
 export const defaultPrompts: Prompts = {
   input: (options) => vscode.window.showInputBox(options),
-  pick: (items, options) => vscode.window.showQuickPick(items, options),
+  pick: (items, options) => (options.active ? pickWithActive(items, options.active, options) : vscode.window.showQuickPick(items, options)),
   confirm: async (message, detail, action) =>
     (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
   question: async (message, detail, action) =>
@@ -28,3 +33,29 @@ export const defaultPrompts: Prompts = {
 
 /** The live prompts; tests swap single members and restore them. */
 export const prompts: Prompts = { ...defaultPrompts };
+
+async function pickWithActive<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, active: T, options: vscode.QuickPickOptions): Promise<T | undefined> {
+  const list = await items;
+  const quickPick = vscode.window.createQuickPick<T>();
+  Object.assign(quickPick, {
+    title: options.title,
+    placeholder: options.placeHolder,
+    matchOnDescription: options.matchOnDescription ?? false,
+    matchOnDetail: options.matchOnDetail ?? false,
+    ignoreFocusOut: options.ignoreFocusOut ?? false,
+  });
+  // Items and the focused row are set before show(), so they reach the window together.
+  quickPick.items = list;
+  if (list.includes(active)) quickPick.activeItems = [active];
+  return new Promise<T | undefined>((resolve) => {
+    quickPick.onDidAccept(() => {
+      resolve(quickPick.selectedItems[0] ?? quickPick.activeItems[0]);
+      quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      resolve(undefined);
+      quickPick.dispose();
+    });
+    quickPick.show();
+  });
+}

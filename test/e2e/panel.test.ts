@@ -173,6 +173,8 @@ describe('webview: chat panel (headless Chromium)', function () {
       turn: { id: 't4', role: 'assistant', content: parts.join(''), createdAt: 3, status: 'stopped', model: 'kimi-k2', usage: { prompt: 50, cached: 0, completion: 12 } },
     });
     await answer.locator('.turn-status.stopped').waitFor();
+    // "Stopped" reads as stopped: not the hollow square of debug-stop, which looks like a checkbox.
+    assert.deepEqual(await answer.locator('.turn-status.stopped .codicon').evaluate((el) => [...el.classList]), ['codicon', 'codicon-circle-slash']);
     assert.equal(await answer.getAttribute('aria-busy'), null);
     assert.match((await answer.locator('.turn-usage').textContent()) ?? '', /50 prompt · 0 cached · 12 completion/);
     assert.equal(await answer.locator('p').last().textContent(), 'Tail');

@@ -17,6 +17,33 @@ describe('e2e: the Kimi container in the workbench', () => {
     assert.match(headers, /Context Caches/i);
   });
 
+  it('gives the side bar to the chat: Context Caches starts collapsed; one New Conversation; Select Model has its own icon', async () => {
+    const { page } = wb();
+    await wb().openKimi();
+    const sidebar = page.locator('.part.sidebar');
+    const cachesHeader = sidebar.locator('.pane-header').filter({ hasText: /Context Caches/i }).first();
+    await cachesHeader.waitFor();
+    assert.equal(await cachesHeader.getAttribute('aria-expanded'), 'false', 'Context Caches starts collapsed');
+    const frame = await wb().chatFrame();
+    await frame.locator('#prompt').waitFor();
+    // The chat's pane takes most of the side bar (it was an even split, ~230 px of transcript).
+    const share = await sidebar.evaluate((bar) => {
+      const chat = [...bar.querySelectorAll('.pane')].find((p) => /^\s*chat/i.test(p.querySelector('.pane-header')?.textContent ?? ''));
+      return chat ? chat.getBoundingClientRect().height / bar.getBoundingClientRect().height : 0;
+    });
+    assert.ok(share > 0.75, `the chat has ${Math.round(share * 100)} % of the side bar`);
+
+    // Every action in the side bar's title bars (shown on hover or not), and the panel's own buttons.
+    const actions = await sidebar.locator('.action-label[aria-label]').evaluateAll((els) =>
+      els.map((el) => ({ label: el.getAttribute('aria-label') ?? '', icon: [...el.classList].filter((c) => c.startsWith('codicon-')).join(' ') })));
+    const inPanel = await frame.locator('vscode-button[aria-label="New Conversation"]').count();
+    const newInTitle = actions.filter((a) => /New Conversation/i.test(a.label));
+    assert.equal(newInTitle.length + inPanel, 1, `one New Conversation button: ${JSON.stringify(newInTitle)} + ${inPanel} in the panel`);
+    const select = actions.filter((a) => /Select Model/i.test(a.label));
+    assert.equal(select.length, 1, JSON.stringify(actions));
+    assert.equal(select[0].icon, 'codicon-sparkle', 'a model icon, not { }');
+  });
+
   it('runs "Kimi: Show Log" from the command palette: the Kimi log shows the test server in use', async () => {
     const { page, mock } = wb();
     // The Output panel opens with the extension's log channel selected. On a loaded machine the

@@ -181,6 +181,30 @@ describe('shell: extension, key and settings', () => {
     await setUserSetting('kimi.model', undefined, () => api.kimi.configuredModel() === '');
   });
 
+  it('Select Model opens on the current model: Enter keeps it', async () => {
+    await setUserSetting('kimi.model', 'moonshot-v1-32k', () => api.kimi.configuredModel() === 'moonshot-v1-32k');
+    const realPick = api.prompts.pick;
+    let opened = false;
+    let settled = false;
+    try {
+      // The real quick pick, shown in the window; the test only learns that it was asked for.
+      const result = withPrompts(api, { pick: (items, options) => ((opened = true), realPick(items, options)) }, () =>
+        vscode.commands.executeCommand<string>('kimi.selectModel'));
+      void result.then(() => (settled = true), () => (settled = true));
+      await waitFor(() => opened, 'the model list to open');
+      // Enter, as the user presses it (again until the list has reached the window).
+      await waitFor(async () => {
+        if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        return settled;
+      }, 'Enter to close the model list');
+      assert.equal(await result, 'moonshot-v1-32k');
+      assert.equal(api.kimi.configuredModel(), 'moonshot-v1-32k', 'Enter did not switch the model');
+    } finally {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await setUserSetting('kimi.model', undefined, () => api.kimi.configuredModel() === '');
+    }
+  });
+
   it('describes errors with the API message and the next step', async () => {
     server!.fault({ kind: 'status', status: 401, match: '/v1/caching' });
     const client = await api.kimi.requireClient();
