@@ -39,9 +39,10 @@ export class ChatModels {
 
   /** Reads the live list (when there is a key); false when it could not be read. */
   async refresh(): Promise<boolean> {
-    // listModels would prompt for a key; without one the picker keeps the configured model only.
-    if (!(await this.kimi.client())) return false;
     try {
+      // listModels would prompt for a key; without one the picker keeps the configured model only.
+      // client() also throws for a plain-http endpoint the user declined (already asked): logged only.
+      if (!(await this.kimi.client())) return false;
       this.listed = await this.kimi.listModels();
     } catch (e) {
       this.kimi.log.warn(`Could not list models for the chat: ${this.kimi.describeError(e).message}`);

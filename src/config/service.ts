@@ -50,7 +50,8 @@ export class KimiService implements vscode.Disposable {
       // Another key or endpoint may list other models: the recommended one is found again on next use.
       this.accountChanged.event(() => (this.recommended = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kimi.model')) void this.resolveModel();
+        // Background work: a declined endpoint (the user was asked) or no list only leaves the model as it is.
+        if (e.affectsConfiguration('kimi.model')) this.resolveModel().catch((err: unknown) => this.log.warn(`Could not resolve the model: ${describeError(err).message}`));
         if (e.affectsConfiguration('kimi.apiKey')) void this.checkPlainKeys();
         if (e.affectsConfiguration('kimi') || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) {
           this.invalidate('settings changed');

@@ -112,12 +112,14 @@ export class EditQueue implements vscode.Disposable {
 
   /** Puts the original text back, then writes the whole code: two steps, the last one the insertion. */
   private async rewriteAsOneStep(): Promise<void> {
-    const start = this.tracker.regionStart;
-    const length = this.tracker.regionEnd - start;
-    const restore: TextChange = { offset: start, removed: length, text: this.original };
-    if (!(await this.applyChange(() => restore, true, true))) return;
-    const rewrite: TextChange = { offset: start, removed: this.original.length, text: this.appliedText };
-    await this.applyChange(() => rewrite, true, true);
+    // Recomputed on every attempt: the user may type (and move the region) between the two edits.
+    const replaceRegion = (text: string) => (): TextChange => ({
+      offset: this.tracker.regionStart,
+      removed: this.tracker.regionEnd - this.tracker.regionStart,
+      text,
+    });
+    if (!(await this.applyChange(replaceRegion(this.original), true, true))) return;
+    await this.applyChange(replaceRegion(this.appliedText), true, true);
   }
 
   /** Applies one edit, recomputed and retried while the editor refuses it as stale. */

@@ -81,7 +81,8 @@ export class InsertionTracker {
       this.length = change.text.length;
       return;
     }
-    this.length += change.text.length;
+    // An append (removed 0), or the final rewrite replacing the whole region.
+    this.length += change.text.length - change.removed;
   }
 
   private applyForeign(change: TextChange): void {

@@ -72,6 +72,24 @@ describe('InsertionTracker', () => {
     assert.equal(doc.text, 'yxab12cd');
   });
 
+  it('follows our own edits that replace the whole region (the final rewrite), with typing in between', () => {
+    const t = new InsertionTracker(2, 0);
+    const d = new Doc('ab\ncd', t);
+    d.ours('GEN');
+    d.typeAt(0, 'x');
+    const region = (text: string): TextChange => ({ offset: t.regionStart, removed: t.regionEnd - t.regionStart, text });
+    const restore = region('');
+    t.expect(restore);
+    d.apply({ ...restore });
+    assert.equal(d.text, 'xab\ncd');
+    d.typeAt(0, 'y');
+    const rewrite = region('GEN');
+    t.expect(rewrite);
+    d.apply({ ...rewrite });
+    assert.equal(d.text, 'yxabGEN\ncd');
+    assert.deepEqual([t.regionStart, t.regionEnd], [4, 7]);
+  });
+
   it('follows deletions before the region', () => {
     const t = new InsertionTracker(4, 0);
     const d = new Doc('abcdefgh', t);
