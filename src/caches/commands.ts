@@ -22,7 +22,10 @@ export function registerCacheCommands(context: vscode.ExtensionContext, kimi: Ki
   const c = new CacheCommands(kimi, tree);
   const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
   // The view starts collapsed (the chat gets the side bar): asking for the caches shows them.
-  reg('kimi.caches.refresh', () => Promise.all([showCachesView(), tree.refresh()]));
+  reg('kimi.caches.refresh', async () => {
+    await tree.refresh();
+    await showCachesView();
+  });
   reg('kimi.caches.loadMore', () => tree.loadMore());
   reg('kimi.caches.create', (arg) => c.create(arg));
   reg('kimi.caches.createFromFiles', (clicked, selected) => c.create(Array.isArray(selected) && selected.length ? selected : clicked));
