@@ -3,10 +3,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { HostMessage } from '../../src/chat/protocol';
-import { send, SHIM, waitPosted } from './panel-support';
-import { bundle, launchChromium, openWebviewPage, repoRoot, type WebviewPage } from './webview-page';
+import { send, usePanelPage } from './panel-support';
+import { repoRoot } from './webview-page';
 
 const STATE: HostMessage = {
   type: 'state',
@@ -49,20 +49,11 @@ async function clipped(page: Page): Promise<Clip[]> {
 
 describe('webview: chat panel fits the side bar (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let files: Map<string, Uint8Array>;
-  let view: WebviewPage;
+  const panel = usePanelPage();
   let page: Page;
 
-  before(async () => {
-    files = await bundle("import './webview/main';");
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
-
   beforeEach(async () => {
-    view = await openWebviewPage(browser, files, { prelude: SHIM });
-    page = view.page;
+    page = panel().page;
     // What VS Code's webview host sets on every view (CSSOM, so the CSP allows it).
     await page.evaluate(() => {
       const root = document.documentElement.style;
@@ -70,12 +61,10 @@ describe('webview: chat panel fits the side bar (headless Chromium)', function (
       root.setProperty('--vscode-font-size', '13px');
       root.setProperty('--vscode-editor-font-family', 'monospace');
     });
-    await waitPosted(page, (m) => m.type === 'ready', 'ready');
     await send(page, STATE);
     await page.locator('.model-line .model-name').waitFor();
     await page.waitForFunction(() => document.fonts.check('16px codicon'));
   });
-  afterEach(async () => view.close());
 
   for (const width of [260, 400]) {
     it(`at ${width} px nothing is clipped, idle and while answering`, async () => {

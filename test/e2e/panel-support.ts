@@ -1,7 +1,9 @@
 // The chat panel page helpers shared by the panel tests: an acquireVsCodeApi shim that records what
 // the page posts (structured-cloned, as the real one does) and lets the test send host messages.
-import type { Page } from 'playwright-core';
+import * as assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
 import type { HostMessage, WebviewMessage } from '../../src/chat/protocol';
+import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
 
 export const SHIM = `
 window.__posted = [];
@@ -39,4 +41,37 @@ export async function waitPosted(page: Page, pred: (m: WebviewMessage) => boolea
     if (Date.now() > deadline) throw new Error(`not posted: ${what}; posted: ${JSON.stringify(await posted(page))}`);
     await page.waitForTimeout(30);
   }
+}
+
+/**
+ * One Chromium and one bundle for the suite, a fresh panel page per test (after its 'ready'). With
+ * `strict`, each test must also end with no CSP violation and nothing loaded from elsewhere.
+ */
+export function usePanelPage(options: { strict?: boolean } = {}): () => WebviewPage {
+  let browser: Browser | undefined;
+  let files: Map<string, Uint8Array>;
+  let view: WebviewPage | undefined;
+  before(async () => {
+    files = await bundle("import './webview/main';");
+    browser = await launchChromium();
+  });
+  after(async () => browser?.close());
+  beforeEach(async () => {
+    view = await openWebviewPage(browser!, files, { prelude: SHIM });
+    await waitPosted(view.page, (m) => m.type === 'ready', 'ready');
+  });
+  afterEach(async () => {
+    const current = view;
+    view = undefined;
+    if (!current) return;
+    try {
+      if (options.strict) {
+        assert.deepEqual(await current.cspViolations(), [], 'no CSP violations');
+        assert.deepEqual(current.foreignRequests, [], 'nothing loaded from elsewhere');
+      }
+    } finally {
+      await current.close();
+    }
+  });
+  return () => view!;
 }

@@ -1,10 +1,9 @@
 // The chat panel's Thinking section, Continue, web search and model line in real headless Chromium
 // (webview/main.ts as bundled for the extension), driven by host messages as the extension sends them.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Conversation, HostMessage, Turn } from '../../src/chat/protocol';
-import { clearPosted, send, SHIM, waitPosted } from './panel-support';
-import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
+import { clearPosted, send, waitPosted, usePanelPage } from './panel-support';
 
 const QUESTION: Turn = { id: 'u1', role: 'user', content: 'Why is the sky blue?', createdAt: 1 };
 
@@ -24,25 +23,10 @@ function state(turns: Turn[], over: Partial<Conversation> = {}, extra: Partial<E
 
 describe('webview: thinking answers in the chat panel (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let files: Map<string, Uint8Array>;
-  let view: WebviewPage;
+  const panel = usePanelPage({ strict: true });
   let page: Page;
-
-  before(async () => {
-    files = await bundle("import './webview/main';");
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
-  beforeEach(async () => {
-    view = await openWebviewPage(browser, files, { prelude: SHIM });
-    page = view.page;
-    await waitPosted(page, (m) => m.type === 'ready', 'ready');
-  });
-  afterEach(async () => {
-    assert.deepEqual(await view.cspViolations(), [], 'no CSP violations');
-    assert.deepEqual(view.foreignRequests, [], 'nothing loaded from elsewhere');
-    await view.close();
+  beforeEach(() => {
+    page = panel().page;
   });
 
   const ids = { conversationId: 'c-t', turnId: 'a1' };

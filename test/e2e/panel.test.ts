@@ -2,10 +2,9 @@
 // view's Content-Security-Policy, with an acquireVsCodeApi shim that records what the page posts
 // (structured-cloned, as the real one does) and lets the test send host messages.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Conversation, HostMessage } from '../../src/chat/protocol';
-import { clearPosted, posted, send, SHIM, waitPosted } from './panel-support';
-import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
+import { clearPosted, posted, send, waitPosted, usePanelPage } from './panel-support';
 
 const ANSWER = '## Result\n\nUse **add**:\n\n```ts\nconst sum = add(1, 2);\n```\n\nDone.';
 
@@ -41,28 +40,13 @@ function state(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): Hos
 
 describe('webview: chat panel (headless Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let files: Map<string, Uint8Array>;
-  let view: WebviewPage;
+  const panel = usePanelPage({ strict: true });
   let page: Page;
 
-  before(async () => {
-    files = await bundle("import './webview/main';");
-    browser = await launchChromium();
-  });
-  after(async () => browser?.close());
-
   beforeEach(async () => {
-    view = await openWebviewPage(browser, files, { prelude: SHIM });
-    page = view.page;
-    await waitPosted(page, (m) => m.type === 'ready', 'ready');
+    page = panel().page;
     await send(page, state());
     await page.locator('article.turn-assistant .code-block').waitFor();
-  });
-  afterEach(async () => {
-    assert.deepEqual(await view.cspViolations(), [], 'no CSP violations');
-    assert.deepEqual(view.foreignRequests, [], 'nothing loaded from elsewhere');
-    await view.close();
   });
 
   it('renders the state: conversations, turns, usage, models, codicon font', async () => {
