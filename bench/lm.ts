@@ -1,7 +1,7 @@
 // The language-model provider's own overhead per streamed answer, next to the chat panel's path
 // (issue 12). A child process serves the same chat stream (--chunks deltas, ASCII/CJK/emoji) for
 // every request; this process consumes it in interleaved rounds with
-//   panel:    ChatRun (src/chat/run.ts), the chat panel's streaming path;
+//   panel:    ChatRun (src/shared/answer-run.ts), the chat panel's streaming path;
 //   provider: streamAnswer (src/lm/answer.ts), what provideLanguageModelChatResponse runs: VS Code
 //             messages of a 10-turn conversation mapped, reasoning restored, the panel's model rules,
 //             the answer accumulator, one text part object per delta.
@@ -10,7 +10,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ChatRun } from '../src/chat/run';
+import { ChatRun } from '../src/shared/answer-run';
 import { KimiClient } from '../src/kimi';
 import { modelFacts } from '../src/kimi/model-facts';
 import type { ChatMessage } from '../src/kimi/types';

@@ -5,14 +5,14 @@ const loadedAt = performance.now();
 import * as vscode from 'vscode';
 import { registerCaches } from './caches';
 import { registerChat } from './chat';
-import { registerConfigCommands } from './config/commands';
-import { prompts } from './config/prompts';
-import { KimiService } from './config/service';
-import { overrideRegionUrlsForTests } from './config/settings';
+import { registerConfigCommands } from './account/commands';
+import { dialogs } from './core/dialogs';
+import { KimiService } from './core/service';
+import { overrideRegionUrlsForTests } from './core/settings';
 import { registerEditor } from './editor';
 import { registerLanguageModels } from './lm';
 import { registerStatus } from './status';
-import { inTestMode } from './test-hooks';
+import { inTestMode } from './core/test-hooks';
 
 /**
  * What activate() returns to the host test suite (Test mode only). In production and development it
@@ -63,7 +63,7 @@ function makeApi(
     cachesView: caches.view,
     status: { item: status.item, counter: status.counter },
     chat,
-    prompts,
+    dialogs,
     /** Local servers standing in for both platforms; undefined restores the real endpoints. */
     setRegionUrls: overrideRegionUrlsForTests,
     timing,

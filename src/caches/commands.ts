@@ -3,14 +3,15 @@ import * as vscode from 'vscode';
 import type { KimiClient } from '../kimi';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { CACHE_MODEL_FAMILY, MAX_CACHE_TTL_SECONDS } from '../kimi/types';
-import { isNotFound } from '../config/errors';
+import { isNotFound } from '../core/errors';
 import { InvokeError, modelFacts } from '../kimi';
-import { prompts } from '../config/prompts';
-import type { KimiService } from '../config/service';
-import { withProgress } from '../config/commands';
+import { dialogs } from '../core/dialogs';
+import type { KimiService } from '../core/service';
+import { withProgress } from '../core/progress';
 import { cacheUri, tagUri } from './document';
 import { type CacheSource, sourceFrom } from './source';
-import { formatDuration, formatExpiry, formatMetadataForEdit, formatTokens, parseMetadata, validateTagName, validateTtl } from './format';
+import { formatTokens } from '../shared/format';
+import { formatDuration, formatExpiry, formatMetadataForEdit, parseMetadata, validateTagName, validateTtl } from './format';
 import type { CacheNode, CacheTreeProvider } from './tree';
 
 /** The model used to count a new cache's tokens when the model list cannot be read. */
@@ -59,34 +60,34 @@ export class CacheCommands {
       return undefined;
     }
     if (!source) {
-      void prompts.info(t('Open a file or select text (or choose files in the Explorer) to create a context cache from.'));
+      void dialogs.info(t('Open a file or select text (or choose files in the Explorer) to create a context cache from.'));
       return undefined;
     }
     const client = await this.kimi.requireClient();
     if (this.unavailableSaid()) return undefined;
     const models = await this.cacheModels();
     if (models && models.length === 0) {
-      void prompts.info(
+      void dialogs.info(
         t('None of the models this account lists can use explicit context caches (only the {0} family could). Today\'s Kimi models cache repeated prompts automatically.', CACHE_MODEL_FAMILY),
       );
       return undefined;
     }
     const countModel = models?.[0] ?? COUNT_MODEL;
     const usableBy = models?.length ? models.join(', ') : `${CACHE_MODEL_FAMILY}-8k, -32k, -128k`;
-    const name = await prompts.input({
+    const name = await dialogs.input({
       title: t('Create Context Cache (1/3): name'),
       value: source.name,
       prompt: t('A name to recognise the cache by (optional, up to 256 characters).'),
       validateInput: (v) => (v.length > 256 ? t('At most 256 characters.') : undefined),
     });
     if (name === undefined) return undefined;
-    const description = await prompts.input({
+    const description = await dialogs.input({
       title: t('Create Context Cache (2/3): description'),
       prompt: t('What the cache holds (optional, up to 512 characters).'),
       validateInput: (v) => (v.length > 512 ? t('At most 512 characters.') : undefined),
     });
     if (description === undefined) return undefined;
-    const ttlText = await prompts.input({
+    const ttlText = await dialogs.input({
       title: t('Create Context Cache (3/3): time to live'),
       value: String(MAX_CACHE_TTL_SECONDS),
       prompt: t('Seconds until the cache expires (1–{0}). Each use can extend it.', MAX_CACHE_TTL_SECONDS),
@@ -103,11 +104,11 @@ export class CacheCommands {
       return undefined;
     }
     if (tokens > MAX_CACHE_TOKENS) {
-      void prompts.error(t('This content has {0} tokens; a context cache holds at most {1}. Select less text or fewer files.', formatTokens(tokens), formatTokens(MAX_CACHE_TOKENS)));
+      void dialogs.error(t('This content has {0} tokens; a context cache holds at most {1}. Select less text or fewer files.', formatTokens(tokens), formatTokens(MAX_CACHE_TOKENS)));
       return undefined;
     }
     const create = t('Create Cache');
-    const ok = await prompts.question(
+    const ok = await dialogs.question(
       t('Create a context cache of {0} tokens?', formatTokens(tokens)),
       t('Usable by {0} (explicit caches exist only for the {1} family; other Kimi models cache prompts automatically). Storage is billed while the cache is ready; it expires after {2} unless used.', usableBy, CACHE_MODEL_FAMILY, formatDuration(ttl, t)),
       create,
@@ -118,7 +119,7 @@ export class CacheCommands {
         client.createCache(CACHE_MODEL_FAMILY, source.messages, { ...(name.trim() ? { name: name.trim() } : {}), ...(description.trim() ? { description: description.trim() } : {}), ttl, signal }),
       );
       await Promise.all([showCachesView(), this.tree.refresh()]);
-      void prompts.info(t('Context cache "{0}" created ({1}, {2}).', cache.name || cache.id, cache.id, cache.status));
+      void dialogs.info(t('Context cache "{0}" created ({1}, {2}).', cache.name || cache.id, cache.id, cache.status));
       return cache;
     } catch (e) {
       this.kimi.showError(e, t('Could not create the context cache'), () => this.create(arg));
@@ -130,7 +131,7 @@ export class CacheCommands {
     const cache = await this.cacheFrom(node);
     if (!cache) return undefined;
     const expiry = formatExpiry(cache.expired_at, Date.now(), t);
-    const value = await prompts.input({
+    const value = await dialogs.input({
       title: t('Update Cache TTL: "{0}"', cache.name || cache.id),
       prompt: t('New time to live in seconds, counted from now (1–{0}). Now: {1}.', MAX_CACHE_TTL_SECONDS, expiry || t('no expiry')),
       value: String(MAX_CACHE_TTL_SECONDS),
@@ -139,7 +140,7 @@ export class CacheCommands {
     if (value === undefined) return undefined;
     const invalid = validateTtl(value, t);
     if (invalid) {
-      void prompts.error(invalid);
+      void dialogs.error(invalid);
       return undefined;
     }
     return this.update(cache, { ttl: Number(value.trim()) }, t('Could not update the TTL'));
@@ -148,7 +149,7 @@ export class CacheCommands {
   async editMetadata(node?: unknown): Promise<ContextCache | undefined> {
     const cache = await this.cacheFrom(node);
     if (!cache) return undefined;
-    const value = await prompts.input({
+    const value = await dialogs.input({
       title: t('Edit metadata of "{0}"', cache.name || cache.id),
       prompt: t('key=value pairs separated by commas, or a JSON object for values with commas: {"team": "a, b"} (up to 16). Empty removes all metadata.'),
       value: formatMetadataForEdit(cache.metadata),
@@ -160,7 +161,7 @@ export class CacheCommands {
     if (value === undefined) return undefined;
     const parsed = parseMetadata(value, t);
     if ('error' in parsed) {
-      void prompts.error(parsed.error);
+      void dialogs.error(parsed.error);
       return undefined;
     }
     return this.update(cache, { metadata: parsed.metadata }, t('Could not update the metadata'));
@@ -170,7 +171,7 @@ export class CacheCommands {
     const cache = await this.cacheFrom(node);
     if (!cache) return false;
     const label = t('Delete');
-    const ok = await prompts.confirm(
+    const ok = await dialogs.confirm(
       t('Delete context cache "{0}"?', cache.name || cache.id),
       t('The cache {0} is removed from the server; tags that point to it stop working. This cannot be undone.', cache.id),
       label,
@@ -199,7 +200,7 @@ export class CacheCommands {
   async addTag(node?: unknown): Promise<CacheTag | undefined> {
     const cache = await this.cacheFrom(node);
     if (!cache) return undefined;
-    const tag = await prompts.input({
+    const tag = await dialogs.input({
       title: t('Add a tag to "{0}"', cache.name || cache.id),
       prompt: t('A stable name to use the cache by (chat with tag=NAME); a letter first, then letters, digits, "_", "-", ".".'),
       validateInput: (v) => validateTagName(v, t),
@@ -207,7 +208,7 @@ export class CacheCommands {
     if (tag === undefined) return undefined;
     const invalid = validateTagName(tag, t);
     if (invalid) {
-      void prompts.error(invalid);
+      void dialogs.error(invalid);
       return undefined;
     }
     const created = await this.request(t('Could not add the tag'), () => this.addTag(node), (client) => client.createTag(tag.trim(), cache.id));
@@ -219,7 +220,7 @@ export class CacheCommands {
     const tag = await this.tagFrom(node);
     if (!tag) return false;
     const label = t('Delete');
-    const ok = await prompts.confirm(t('Delete tag "{0}"?', tag.tag), t('The cache {0} itself stays.', tag.cache_id), label);
+    const ok = await dialogs.confirm(t('Delete tag "{0}"?', tag.tag), t('The cache {0} itself stays.', tag.cache_id), label);
     if (!ok) return false;
     const deleted = await this.request(t('Could not delete the tag'), () => this.deleteTag(node), (client) => client.deleteTag(tag.tag));
     if (!deleted) return false;
@@ -265,7 +266,7 @@ export class CacheCommands {
   /** Says so when the tree found no caching here; true then. */
   private unavailableSaid(): boolean {
     if (!this.tree.unavailable) return false;
-    void prompts.info(t('Context caching is not available for this account or platform.'));
+    void dialogs.info(t('Context caching is not available for this account or platform.'));
     return true;
   }
 
@@ -291,7 +292,7 @@ export class CacheCommands {
    */
   private async gone(e: unknown): Promise<boolean> {
     if (!isNotFound(e) || (e instanceof InvokeError && e.type === 'url.not_found')) return false;
-    void prompts.info(t('That context cache or tag no longer exists; the list has been refreshed.'));
+    void dialogs.info(t('That context cache or tag no longer exists; the list has been refreshed.'));
     await this.tree.refresh();
     return true;
   }
@@ -311,10 +312,10 @@ export class CacheCommands {
       cache,
     }));
     if (!items.length) {
-      void prompts.info(t('There are no context caches. Create one with "Kimi: Create Context Cache".'));
+      void dialogs.info(t('There are no context caches. Create one with "Kimi: Create Context Cache".'));
       return undefined;
     }
-    return (await prompts.pick(items, { title: t('Choose a context cache'), matchOnDescription: true }))?.cache;
+    return (await dialogs.pick(items, { title: t('Choose a context cache'), matchOnDescription: true }))?.cache;
   }
 
   private async tagFrom(node: unknown): Promise<CacheTag | undefined> {
@@ -327,10 +328,10 @@ export class CacheCommands {
     if (this.unavailableSaid()) return undefined;
     const items = this.tree.caches.flatMap((cache) => this.tree.tagsOf(cache.id).map((tag) => ({ label: tag.tag, description: cache.name || cache.id, tag })));
     if (!items.length) {
-      void prompts.info(t('No cache has a tag yet.'));
+      void dialogs.info(t('No cache has a tag yet.'));
       return undefined;
     }
-    return (await prompts.pick(items, { title: t('Choose a tag') }))?.tag;
+    return (await dialogs.pick(items, { title: t('Choose a tag') }))?.tag;
   }
 }
 

@@ -1,7 +1,7 @@
 // Read-only virtual documents showing a cache's (or a tag's cache's) messages and tools as JSON.
 import * as vscode from 'vscode';
 import type { ContextCache } from '../kimi/types';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 
 export const CACHE_SCHEME = 'kimi-cache';
 

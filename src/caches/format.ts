@@ -1,15 +1,7 @@
 // Pure text for caches and tags (no vscode import, so plain-Node unit tests cover it).
 import type { ContextCache } from '../kimi/types';
 import { MAX_CACHE_TTL_SECONDS } from '../kimi/types';
-
-/** vscode.l10n.t in the extension; a plain `{0}` substitution in tests. */
-export type Translate = (message: string, ...args: Array<string | number>) => string;
-
-export const plainTranslate: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] !== undefined ? String(args[Number(i)]) : m));
-
-export function formatTokens(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+import { formatTokens, plainTranslate, type Translate } from '../shared/format';
 
 /** "42 min", "1 h 5 min", "30 s". Minutes are rounded, so 599 s left reads "10 min" as when it was set. */
 export function formatDuration(seconds: number, t: Translate = plainTranslate): string {

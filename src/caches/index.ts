@@ -1,6 +1,6 @@
 // The "Context Caches" view: tree, virtual documents and commands.
 import * as vscode from 'vscode';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import { registerCacheCommands } from './commands';
 import { CACHE_SCHEME, CacheDocumentProvider } from './document';
 import { CacheNode, CacheTreeProvider } from './tree';

@@ -1,10 +1,11 @@
 // The "Context Caches" tree: caches (one page at a time) with their tags as children.
 import * as vscode from 'vscode';
 import type { CacheTag, ContextCache } from '../kimi/types';
-import { describeError } from '../config/errors';
+import { describeError } from '../core/errors';
 import { InvokeError, isQuotaError, type KimiClient } from '../kimi';
-import type { KimiService } from '../config/service';
-import { describeCache, formatMetadata, formatTokens, isExpired } from './format';
+import type { KimiService } from '../core/service';
+import { formatTokens } from '../shared/format';
+import { describeCache, formatMetadata, isExpired } from './format';
 
 export type CacheNode =
   | { kind: 'cache'; cache: ContextCache }

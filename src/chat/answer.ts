@@ -3,10 +3,10 @@
 // streamed reasoning, text and web searches written into the turn and posted to the view.
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS_THINKING, type KimiClient } from '../kimi';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import type { DeltaBatcher } from './batcher';
 import type { Conversation, HostMessage, Turn } from './protocol';
-import { addUsage, ChatRun, continuationMessages, toApiMessages } from './run';
+import { addUsage, ChatRun, continuationMessages, toApiMessages } from '../shared/answer-run';
 
 export interface AnswerContext {
   kimi: KimiService;

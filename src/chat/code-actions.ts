@@ -1,7 +1,7 @@
 // Copy, Insert at Cursor and Replace Selection for code blocks in answers. Focus is in the chat view
 // when the user clicks, so the target is the text editor that was active last.
 import * as vscode from 'vscode';
-import { prompts } from '../config/prompts';
+import { dialogs } from '../core/dialogs';
 import type { CodeAction } from './protocol';
 
 /** Editors that show something the user edits (not output channels or other panels' documents). */
@@ -28,7 +28,7 @@ export class CodeActions implements vscode.Disposable {
     }
     const editor = await this.targetEditor();
     if (!editor) {
-      void prompts.info(vscode.l10n.t('Open a file in an editor first, then insert the code there.'));
+      void dialogs.info(vscode.l10n.t('Open a file in an editor first, then insert the code there.'));
       return false;
     }
     const ok = await editor.edit((b) => {

@@ -2,8 +2,8 @@
 // the typed protocol. The webview only displays; every decision and every byte on disk is made here.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { NoApiKeyError } from '../config/errors';
-import type { KimiService } from '../config/service';
+import { NoApiKeyError } from '../core/errors';
+import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
 import { cacheGoneError, isCacheGone } from './cache-gone';
 import { CodeActions } from './code-actions';
@@ -12,7 +12,7 @@ import type { CacheRef, Conversation, HostMessage, ModelInfo, Turn, WebviewMessa
 import { dispatch } from './dispatch';
 import { ChatModels, isModelNotFound, unavailableMessage } from './models';
 import { streamAnswer } from './answer';
-import { type ChatRun, toApiMessages } from './run';
+import { type ChatRun, toApiMessages } from '../shared/answer-run';
 import { DeltaBatcher } from './batcher';
 import { ConversationStore, titleFrom } from './store';
 import { describeRejected, parseWebviewMessage } from './validate';

@@ -1,13 +1,13 @@
 // The token count of the question being typed (with the conversation before it), shown before
 // sending. Debounced: one estimate request per pause in typing, and stale answers are dropped.
-// It follows the status bar's rules (../status/privacy): a draft that contains a key, Restricted
+// It follows the status bar's rules (src/shared/privacy.ts): a draft that contains a key, Restricted
 // Mode or kimi.tokenCount "off" get a local estimate and nothing is sent; so does a failed count.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
 import { localReasonText, tokenCountMode } from '../status';
-import { containsSecret, estimateTokens, LocalReason } from '../status/privacy';
+import { containsSecret, estimateTokens, LocalReason } from '../shared/privacy';
 
 const DEBOUNCE_MS = 400;
 

@@ -1,9 +1,9 @@
 // Registers the chat panel and its commands; returns the controller the editor commands use.
 import * as vscode from 'vscode';
-import { registerTestHook } from '../test-hooks';
-import { prompts } from '../config/prompts';
-import { NoApiKeyError } from '../config/errors';
-import type { KimiService } from '../config/service';
+import { registerTestHook } from '../core/test-hooks';
+import { dialogs } from '../core/dialogs';
+import { NoApiKeyError } from '../core/errors';
+import type { KimiService } from '../core/service';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { ChatController } from './controller';
 import type { CacheRef } from './protocol';
@@ -37,10 +37,10 @@ async function pickCache(kimi: KimiService): Promise<CacheRef | undefined> {
       .map((c) => ({ label: `$(database) ${c.name || c.id}`, description: c.id, detail: c.status, ref: { kind: 'cache' as const, id: c.id, label: c.name || c.id } })),
   ];
   if (items.length === 0) {
-    void prompts.info(vscode.l10n.t('There is no context cache yet. Create one from files or from a conversation first.'));
+    void dialogs.info(vscode.l10n.t('There is no context cache yet. Create one from files or from a conversation first.'));
     return undefined;
   }
-  const picked = await prompts.pick(items, { placeHolder: vscode.l10n.t('Chat with which context cache or tag?') });
+  const picked = await dialogs.pick(items, { placeHolder: vscode.l10n.t('Chat with which context cache or tag?') });
   return picked?.ref;
 }
 
@@ -76,7 +76,7 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
     command('kimi.caches.createFromConversation', async () => {
       const messages = await controller.messagesForCache();
       if (messages.length === 0) {
-        void prompts.info(vscode.l10n.t('The conversation is empty: ask something first, then cache it.'));
+        void dialogs.info(vscode.l10n.t('The conversation is empty: ask something first, then cache it.'));
         return undefined;
       }
       return vscode.commands.executeCommand('kimi.caches.create', { messages, name: controller.conversation.title });

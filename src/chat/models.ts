@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { InvokeError, modelFacts, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
-import { prompts } from '../config/prompts';
-import type { KimiService } from '../config/service';
-import { formatContext } from '../status/format';
+import { dialogs } from '../core/dialogs';
+import type { KimiService } from '../core/service';
+import { formatContext } from '../shared/format';
 import type { ModelInfo, ModelOption } from './protocol';
 
 /** 404 "Not found the model <id> or Permission denied" (moonshot-api.md §3). */
@@ -77,7 +77,7 @@ export class ChatModels {
     if (this.announced.has(model)) return;
     this.announced.add(model);
     const select = vscode.l10n.t('Select Model');
-    void prompts.warn(unavailableMessage(model), select).then((choice) => {
+    void dialogs.warn(unavailableMessage(model), select).then((choice) => {
       if (choice === select) void vscode.commands.executeCommand('kimi.selectModel');
     });
   }

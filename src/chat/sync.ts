@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { prompts } from '../config/prompts';
+import { dialogs } from '../core/dialogs';
 import type { ChatController } from './controller';
 import type { StoreChange } from './store';
 
@@ -39,7 +39,7 @@ export function syncAcrossWindows(controller: ChatController, log: { warn(m: str
       const open = vscode.l10n.t('Open File');
       const remove = vscode.l10n.t('Delete');
       const message = vscode.l10n.t('The conversation file {0} could not be read: {1}', path.basename(file.file), file.error);
-      void Promise.resolve(prompts.warn(message, open, remove))
+      void Promise.resolve(dialogs.warn(message, open, remove))
         .then(async (choice) => {
           showing.delete(file.file);
           if (choice === open) await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file.file));
@@ -49,7 +49,7 @@ export function syncAcrossWindows(controller: ChatController, log: { warn(m: str
     },
     saveFailed: (conversation, error) => {
       const reason = error instanceof Error ? error.message : String(error);
-      void prompts.error(vscode.l10n.t('Could not save the conversation "{0}" ({1}). It stays open in this window, and Kimi saves it again at the next change.', conversation.title, reason));
+      void dialogs.error(vscode.l10n.t('Could not save the conversation "{0}" ({1}). It stays open in this window, and Kimi saves it again at the next change.', conversation.title, reason));
     },
   };
   return new vscode.Disposable(() => {

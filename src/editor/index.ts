@@ -1,11 +1,11 @@
 // Editor commands: Explain Selection (answered in the chat panel), Generate at Cursor and Edit
 // Selection (the answer's code streamed straight into the file).
 import * as vscode from 'vscode';
-import { registerTestHook } from '../test-hooks';
-import { prompts } from '../config/prompts';
+import { registerTestHook } from '../core/test-hooks';
+import { dialogs } from '../core/dialogs';
 import type { ChatController } from '../chat';
-import { NoApiKeyError } from '../config/errors';
-import type { KimiService } from '../config/service';
+import { NoApiKeyError } from '../core/errors';
+import type { KimiService } from '../core/service';
 import { editMessages, type EditorContext, explainPrompt, generateMessages } from './messages';
 import { streamIntoEditor, type StreamEditResult } from './stream-edit';
 
@@ -47,7 +47,7 @@ export function explainTitle(file: string, selection: vscode.Range): string {
 async function instruction(arg: unknown, prompt: string, placeHolder: string): Promise<string | undefined> {
   // A string argument skips the input box (keybindings with args, automation, tests).
   if (typeof arg === 'string' && arg.trim()) return arg;
-  const text = await prompts.input({ prompt, placeHolder, ignoreFocusOut: true });
+  const text = await dialogs.input({ prompt, placeHolder, ignoreFocusOut: true });
   return text?.trim() ? text : undefined;
 }
 
@@ -66,12 +66,12 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
   async function insert(kind: 'generate' | 'edit', arg: unknown): Promise<StreamEditResult | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void prompts.info(vscode.l10n.t('Open a file in an editor first.'));
+      void dialogs.info(vscode.l10n.t('Open a file in an editor first.'));
       return undefined;
     }
     const picked = kind === 'edit' ? new vscode.Range(editor.selection.start, editor.selection.end) : new vscode.Range(editor.selection.active, editor.selection.active);
     if (kind === 'edit' && picked.isEmpty) {
-      void prompts.info(vscode.l10n.t('Select the code to edit first.'));
+      void dialogs.info(vscode.l10n.t('Select the code to edit first.'));
       return undefined;
     }
     const text =
@@ -110,16 +110,16 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
 
   function report(result: StreamEditResult, file: string, retry: () => unknown): void {
     if (result.outcome === 'cancelled' && result.cancelledBy === 'close') {
-      void prompts.warn(vscode.l10n.t('Kimi stopped writing: {0} was closed before the code was complete.', file));
+      void dialogs.warn(vscode.l10n.t('Kimi stopped writing: {0} was closed before the code was complete.', file));
     } else if (result.outcome === 'noCode' && result.cutOff) {
-      void prompts.warn(
+      void dialogs.warn(
         vscode.l10n.t('The answer was cut off at the token limit before any code arrived (thinking models reason first). Raise kimi.maxTokens and try again.'),
       );
     } else if (result.outcome === 'error') {
       kimi.showError(result.error, vscode.l10n.t('Kimi could not write the code'), retry);
     } else if (result.outcome === 'noCode') {
       const show = vscode.l10n.t('Show Answer');
-      void prompts.info(vscode.l10n.t('Kimi answered without a code block, so nothing was inserted.'), show).then(async (choice) => {
+      void dialogs.info(vscode.l10n.t('Kimi answered without a code block, so nothing was inserted.'), show).then(async (choice) => {
         if (choice !== show) return;
         const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.answer });
         await vscode.window.showTextDocument(doc, { preview: true });
@@ -143,7 +143,7 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
       if (!editor || !selected.trim()) {
-        void prompts.info(vscode.l10n.t('Select the code you want explained first.'));
+        void dialogs.info(vscode.l10n.t('Select the code you want explained first.'));
         return undefined;
       }
       const code = selected.length > MAX_SELECTION_CHARS ? selected.slice(0, MAX_SELECTION_CHARS) : selected;

@@ -2,10 +2,10 @@
 // notification: "Thinking… 12 s" while a thinking model reasons, then the characters written; Cancel.
 // Only the answer's first code block goes in: reasoning never reaches the document.
 import * as vscode from 'vscode';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import { chatParams, modelFacts } from '../kimi';
 import type { ChatMessage } from '../kimi/types';
-import { ChatRun } from '../chat/run';
+import { ChatRun } from '../shared/answer-run';
 import { CodeExtractor } from './code-extractor';
 import { EditQueue } from './edit-queue';
 

@@ -1,7 +1,7 @@
 // Failures as VS Code's language-model errors, so callers (the Chat view, other extensions) can
 // branch on `code`, with the extension's own messages and next steps.
 import * as vscode from 'vscode';
-import { describeError, NoApiKeyError } from '../config/errors';
+import { describeError, NoApiKeyError } from '../core/errors';
 import { InvokeAuthorizationError, InvokeBadRequestError, InvokeRateLimitError } from '../kimi';
 import { MalformedToolCallError } from './answer';
 import { UnsupportedInputError } from './messages';

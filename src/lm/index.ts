@@ -1,7 +1,7 @@
 // Registers Kimi as a language-model chat provider where the running VS Code has the API (1.104+).
 // On older VS Code and forks on older bases nothing is registered and every other feature works.
 import * as vscode from 'vscode';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import { KimiChatProvider } from './provider';
 
 export const LM_VENDOR = 'kimi';

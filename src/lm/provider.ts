@@ -1,8 +1,8 @@
 // Kimi as a language-model chat provider (vendor "kimi"): VS Code's Chat view, agent mode and other
 // extensions (vscode.lm) use the key, client and model rules the chat panel uses.
 import * as vscode from 'vscode';
-import { NoApiKeyError } from '../config/errors';
-import type { KimiService } from '../config/service';
+import { NoApiKeyError } from '../core/errors';
+import type { KimiService } from '../core/service';
 import { modelFacts } from '../kimi/model-facts';
 import type { ChatPreferences } from '../kimi/chat-params';
 import { languageModelError } from './errors';

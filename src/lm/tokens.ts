@@ -3,7 +3,7 @@
 // text is very large or the endpoint cannot count for this model. Counting never fails a request.
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../kimi/types';
-import { CHARS_PER_TOKEN_ESTIMATE } from '../status/counter';
+import { CHARS_PER_TOKEN_ESTIMATE } from '../shared/privacy';
 
 /** Larger texts are estimated locally, never sent (the status bar's cap). */
 export const MAX_COUNTED_CHARS = 200_000;

@@ -3,7 +3,7 @@
 // by a hash of model + text; texts above a size cap, empty texts and texts the source says must stay
 // local are never sent (estimated locally, or 0), and a failed count falls back to the local estimate.
 import { createHash } from 'node:crypto';
-import { estimateTokens, LocalReason } from './privacy';
+import { CHARS_PER_TOKEN_ESTIMATE, estimateTokens, LocalReason } from '../shared/privacy';
 
 export type CountFn = (text: string, model: string, signal: AbortSignal) => Promise<number>;
 
@@ -52,9 +52,6 @@ export interface CounterStats {
   /** Requests started for a text+model that had been counted before (should stay 0). */
   repeatedRequests: number;
 }
-
-/** Characters per token for the local estimate of texts above the cap. */
-export const CHARS_PER_TOKEN_ESTIMATE = 4;
 
 export class TokenCounter {
   readonly stats: CounterStats = { requests: 0, aborted: 0, cacheHits: 0, unchanged: 0, repeatedRequests: 0 };

@@ -3,10 +3,10 @@
 // Mode, other schemes stay local) and by the kimi.tokenCount setting.
 import * as vscode from 'vscode';
 import { InvokeAuthorizationError } from '../kimi';
-import type { KimiService } from '../config/service';
+import type { KimiService } from '../core/service';
 import { CountResult, CountSource, TokenCounter } from './counter';
 import { statusText } from './format';
-import { containsSecret, documentReason, LocalReason } from './privacy';
+import { containsSecret, documentReason, LocalReason } from '../shared/privacy';
 
 export interface StatusHandle {
   item: vscode.StatusBarItem;

@@ -66,8 +66,8 @@ describe('shell: context caches tree', () => {
   });
 
   it('creates a cache from a {messages} argument after showing the token count', async () => {
-    const { prompts, shown } = scripted(['From conversation', 'a test cache', '900']);
-    const cache = await withPrompts(api, prompts, () =>
+    const { dialogs, shown } = scripted(['From conversation', 'a test cache', '900']);
+    const cache = await withPrompts(api, dialogs, () =>
       vscode.commands.executeCommand<ContextCache | undefined>('kimi.caches.create', { messages: [{ role: 'user', content: 'Remember: the answer is 42.' }], name: 'Conversation' }),
     );
     assert.ok(cache, `not created: ${shown.error.join('; ')}`);
@@ -88,11 +88,11 @@ describe('shell: context caches tree', () => {
     const doc = await vscode.workspace.openTextDocument({ content: 'line one\nselected part\nline three', language: 'plaintext' });
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(1, 0, 1, 13);
-    const { prompts } = scripted([undefined]);
+    const { dialogs } = scripted([undefined]);
     // Cancelling at the first question creates nothing.
-    assert.equal(await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.create')), undefined);
+    assert.equal(await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.create')), undefined);
     const answered = scripted([(o) => o.value, '', '60']);
-    const cache = await withPrompts(api, answered.prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create'));
+    const cache = await withPrompts(api, answered.dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create'));
     assert.match(answered.shown.inputs[0].value ?? '', /selection/);
     const content = JSON.stringify(server.caches.get(cache!.id)?.messages);
     assert.match(content, /selected part/);
@@ -107,8 +107,8 @@ describe('shell: context caches tree', () => {
     await vscode.workspace.fs.writeFile(a, Buffer.from('# Alpha notes\n'));
     await vscode.workspace.fs.writeFile(b, Buffer.from('def beta():\n    return 2\n'));
     try {
-      const { prompts, shown } = scripted([(o) => o.value, '', '60']);
-      const cache = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.createFromFiles', a, [a, b]));
+      const { dialogs, shown } = scripted([(o) => o.value, '', '60']);
+      const cache = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.createFromFiles', a, [a, b]));
       assert.ok(cache, shown.error.join('; '));
       assert.equal(shown.inputs[0].value, 'alpha.md and 1 more');
       const messages = server.caches.get(cache.id)!.messages!;
@@ -123,8 +123,8 @@ describe('shell: context caches tree', () => {
   it('Update TTL changes the expiry on the server', async () => {
     const a = await makeCache('ttl');
     const row = await cacheRow(a.id);
-    const { prompts, shown } = scripted(['120']);
-    const updated = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl', row));
+    const { dialogs, shown } = scripted(['120']);
+    const updated = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl', row));
     assert.ok(updated);
     assert.match(shown.inputs[0].prompt ?? '', /expires in (9|10) min/);
     const expected = Date.now() / 1000 + 120;
@@ -136,14 +136,14 @@ describe('shell: context caches tree', () => {
     const a = await makeCache('bad-ttl');
     const row = await cacheRow(a.id);
     const messages: Array<string | undefined> = [];
-    const { prompts, shown } = scripted([
+    const { dialogs, shown } = scripted([
       (o) => {
         for (const v of ['abc', '0', '-5', '3601', '1.5']) messages.push(o.validateInput?.(v) as string | undefined);
         return '99999';
       },
     ]);
     const before = server.caches.get(a.id)!.expired_at;
-    const result = await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    const result = await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
     assert.equal(result, undefined);
     assert.ok(messages.every((m) => typeof m === 'string' && m.length > 0), `every invalid value has a message: ${JSON.stringify(messages)}`);
     assert.match(shown.error[0], /3600/);
@@ -153,38 +153,38 @@ describe('shell: context caches tree', () => {
 
   it('picks the cache from a quick pick when run from the palette', async () => {
     const a = await makeCache('palette');
-    const { prompts } = scripted(['300']);
-    prompts.pick = async <T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>) =>
+    const { dialogs } = scripted(['300']);
+    dialogs.pick = async <T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>) =>
       (await items).find((i) => (i as T & { cache?: ContextCache }).cache?.id === a.id);
-    const updated = await withPrompts(api, prompts, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl'));
+    const updated = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.updateTtl'));
     assert.equal(updated?.id, a.id);
   });
 
   it('edits metadata', async () => {
     const a = await makeCache('meta');
-    const { prompts } = scripted(['project=kimi, owner=tests']);
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
+    const { dialogs } = scripted(['project=kimi, owner=tests']);
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
     assert.deepEqual(server.caches.get(a.id)?.metadata, { project: 'kimi', owner: 'tests' });
   });
 
   it('adds a validated tag and deletes it', async () => {
     const a = await makeCache('tagged');
-    const { prompts, shown } = scripted([(o) => (o.validateInput?.('1bad') ? 'good-tag' : 'validation missing')]);
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.addTag', { kind: 'cache', cache: a }));
+    const { dialogs, shown } = scripted([(o) => (o.validateInput?.('1bad') ? 'good-tag' : 'validation missing')]);
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.addTag', { kind: 'cache', cache: a }));
     assert.deepEqual(shown.error, []);
     assert.equal(server.tags.get('good-tag')?.cache_id, a.id);
     const tagRow = (await api.caches.getChildren((await cacheRow(a.id))!))[0];
     assert.equal(tagRow.kind === 'tag' && tagRow.tag.tag, 'good-tag');
-    const doc = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.tags.openContent', tagRow));
+    const doc = await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.tags.openContent', tagRow));
     assert.match(doc!.document.getText(), new RegExp(a.id));
-    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.tags.delete', tagRow));
+    await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand('kimi.tags.delete', tagRow));
     assert.equal(server.tags.has('good-tag'), false);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('opens a cache read-only with its messages', async () => {
     const a = await makeCache('open-me');
-    const editor = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.caches.open', { kind: 'cache', cache: a }));
+    const editor = await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.caches.open', { kind: 'cache', cache: a }));
     assert.ok(editor);
     assert.equal(editor.document.uri.scheme, 'kimi-cache');
     const shown = JSON.parse(editor.document.getText()) as ContextCache;
@@ -197,10 +197,10 @@ describe('shell: context caches tree', () => {
     const a = await makeCache('doomed');
     const row = await cacheRow(a.id);
     const refused = scripted([], false);
-    assert.equal(await withPrompts(api, refused.prompts, () => vscode.commands.executeCommand('kimi.caches.delete', row)), false);
+    assert.equal(await withPrompts(api, refused.dialogs, () => vscode.commands.executeCommand('kimi.caches.delete', row)), false);
     assert.ok(server.caches.has(a.id), 'not deleted without confirmation');
-    const { prompts } = scripted([]);
-    assert.equal(await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.delete', row)), true);
+    const { dialogs } = scripted([]);
+    assert.equal(await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.delete', row)), true);
     assert.equal(server.caches.has(a.id), false);
     assert.equal(await cacheRow(a.id), undefined);
   });
@@ -209,8 +209,8 @@ describe('shell: context caches tree', () => {
     const a = await makeCache('vanishing');
     const row = await cacheRow(a.id);
     server.caches.delete(a.id);
-    const { prompts, shown } = scripted(['100']);
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    const { dialogs, shown } = scripted(['100']);
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
     assert.deepEqual(shown.error, [], 'no error for a cache that is simply gone');
     assert.equal(shown.info.length, 1);
     assert.equal(await cacheRow(a.id), undefined);
@@ -238,8 +238,8 @@ describe('shell: context caches tree', () => {
   });
 
   it('shows one problem row (not an error storm) when the server fails, and recovers', async () => {
-    const { prompts, shown } = scripted([]);
-    await withPrompts(api, prompts, async () => {
+    const { dialogs, shown } = scripted([]);
+    await withPrompts(api, dialogs, async () => {
       server.fault({ kind: 'status', status: 401, match: '/v1/caching', times: 20 });
       const top = await rows();
       assert.equal(top.length, 1);
@@ -256,13 +256,13 @@ describe('shell: context caches tree', () => {
   it('edits metadata whose values contain commas (as JSON)', async () => {
     const a = await makeCache('meta-commas');
     const first = scripted(['{"team": "search, ranking", "owner": "me"}']);
-    await withPrompts(api, first.prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
+    await withPrompts(api, first.dialogs, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: a }));
     assert.deepEqual(first.shown.error, []);
     assert.deepEqual(server.caches.get(a.id)?.metadata, { team: 'search, ranking', owner: 'me' });
     // Edited again: the box shows JSON that reads back to the same values.
     const updated = (await cacheRow(a.id))!.cache;
     const again = scripted([(o) => o.value]);
-    await withPrompts(api, again.prompts, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: updated }));
+    await withPrompts(api, again.dialogs, () => vscode.commands.executeCommand('kimi.caches.editMetadata', { kind: 'cache', cache: updated }));
     assert.deepEqual(server.caches.get(a.id)?.metadata, { team: 'search, ranking', owner: 'me' });
   });
 
@@ -270,8 +270,8 @@ describe('shell: context caches tree', () => {
     const a = await makeCache('wrong-url');
     const row = await cacheRow(a.id);
     server.fault({ kind: 'urlNotFound', match: '/v1/caching/' });
-    const { prompts, shown } = scripted(['100']);
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
+    const { dialogs, shown } = scripted(['100']);
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.updateTtl', row));
     assert.deepEqual(shown.info, [], 'not "no longer exists"');
     assert.equal(shown.error.length, 1);
     assert.match(shown.error[0], /no route PUT \/v1\/caching\/.*Check the base URL/);
@@ -280,8 +280,8 @@ describe('shell: context caches tree', () => {
 
   for (const status of [404, 400, 403] as const) {
     it(`says "not available" in the view, without error toasts, when /v1/caching answers ${status}`, async () => {
-      const { prompts, shown } = scripted([]);
-      await withPrompts(api, prompts, async () => {
+      const { dialogs, shown } = scripted([]);
+      await withPrompts(api, dialogs, async () => {
         server.state.cachingUnavailable = status;
         try {
           assert.deepEqual(await rows(), [], 'an empty tree shows the view\'s welcome');
@@ -303,8 +303,8 @@ describe('shell: context caches tree', () => {
   }
 
   it('a wrong base URL (every route unknown) stays an error, not "not available"', async () => {
-    const { prompts, shown } = scripted([]);
-    await withPrompts(api, prompts, async () => {
+    const { dialogs, shown } = scripted([]);
+    await withPrompts(api, dialogs, async () => {
       server.fault({ kind: 'urlNotFound', times: 5 });
       const top = await rows();
       assert.equal(top[0]?.kind, 'problem');
@@ -317,9 +317,9 @@ describe('shell: context caches tree', () => {
   });
 
   it('offers caches only for the listed models that can create them', async () => {
-    const { prompts, shown } = scripted(['n', '', '600'], false);
+    const { dialogs, shown } = scripted(['n', '', '600'], false);
     const before = server.requests.length;
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.caches.create', { messages: [{ role: 'user', content: 'Remember 42.' }] }));
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.create', { messages: [{ role: 'user', content: 'Remember 42.' }] }));
     const count = server.requests.slice(before).find((r) => r.path === '/v1/tokenizers/estimate-token-count')!.body as { model: string };
     assert.equal(count.model, 'moonshot-v1-128k', 'counted with the largest cache model listed');
     const detail = shown.questions[0].split('\n')[1];

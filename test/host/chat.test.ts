@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { KimiApi } from '../../src/extension';
 import type { ChatController } from '../../src/chat/controller';
 import type { Conversation, HostMessage } from '../../src/chat/protocol';
-import { toApiMessages } from '../../src/chat/run';
+import { toApiMessages } from '../../src/shared/answer-run';
 import { ConversationStore } from '../../src/chat/store';
 import type { ChatViewProvider } from '../../src/chat/view';
 import { answerFor, type MockServer } from '../server';
@@ -315,8 +315,8 @@ describe('chat: host side in a real extension host', () => {
 
   it('Create Cache from Conversation caches the questions and answers', async () => {
     await controller.send('echo:cache this answer');
-    const { prompts } = scripted(['From chat', '', '600']);
-    const created = await withPrompts(api, prompts, () => vscode.commands.executeCommand<{ id: string } | undefined>('kimi.caches.createFromConversation'));
+    const { dialogs } = scripted(['From chat', '', '600']);
+    const created = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<{ id: string } | undefined>('kimi.caches.createFromConversation'));
     assert.ok(created, 'a cache was created');
     const onServer = server.caches.get(created.id);
     assert.deepEqual(onServer?.messages, toApiMessages({}, controller.conversation.turns));

@@ -176,8 +176,8 @@ describe('editor commands in a real extension host', () => {
   it('inserts nothing when the answer has no code block, and says so', async () => {
     const editor = await openDoc();
     editor.selection = new vscode.Selection(3, 0, 3, 0);
-    const { prompts, shown } = scripted([]);
-    const result = await withPrompts(api, prompts, () =>
+    const { dialogs, shown } = scripted([]);
+    const result = await withPrompts(api, dialogs, () =>
       vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor', 'echo:I would rather not write code today.'),
     );
     assert.equal(result.outcome, 'noCode');
@@ -189,13 +189,13 @@ describe('editor commands in a real extension host', () => {
     const editor = await openDoc();
     editor.selection = new vscode.Selection(3, 0, 3, 0);
     const asked = scripted(['echo:```ts\nconst asked = true;\n```']);
-    const result = await withPrompts(api, asked.prompts, () => vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor'));
+    const result = await withPrompts(api, asked.dialogs, () => vscode.commands.executeCommand<StreamEditResult>('kimi.generateAtCursor'));
     assert.equal(result.outcome, 'done');
     assert.equal(asked.shown.inputs.length, 1);
     assert.ok(editor.document.getText().includes('}\nconst asked = true;\nfunction second'));
     const before = server.requests.length;
     const escaped = scripted([undefined]);
-    const none = await withPrompts(api, escaped.prompts, () => vscode.commands.executeCommand('kimi.editSelection'));
+    const none = await withPrompts(api, escaped.dialogs, () => vscode.commands.executeCommand('kimi.editSelection'));
     assert.equal(none, undefined);
     assert.equal(server.requests.length, before, 'nothing was sent');
   });
@@ -212,8 +212,8 @@ describe('editor commands in a real extension host', () => {
 
   it('closing the document during Generate at Cursor cancels the request and says so', async () => {
     const editor = await openDoc();
-    const { prompts, shown } = scripted([]);
-    const result = await withPrompts(api, prompts, async () => {
+    const { dialogs, shown } = scripted([]);
+    const result = await withPrompts(api, dialogs, async () => {
       const { running } = await startSlowInsert(editor, 300);
       await vscode.window.showTextDocument(editor.document);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

@@ -60,8 +60,8 @@ describe('shell: extension, key and settings', () => {
   });
 
   it('refuses a key the platform rejects, and keeps the stored one', async () => {
-    const { prompts, shown } = scripted([]);
-    const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-wrong-key'));
+    const { dialogs, shown } = scripted([]);
+    const saved = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-wrong-key'));
     assert.equal(saved, false);
     assert.equal(shown.error.length, 1);
     assert.match(shown.error[0], /401/);
@@ -75,8 +75,8 @@ describe('shell: extension, key and settings', () => {
     api.setRegionUrls({ china: china.url, international: international.url });
     await setUserSetting('kimi.baseUrl', undefined, () => api.kimi.connection().baseUrl === china.url);
     try {
-      const { prompts, shown } = scripted([]);
-      const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-international-key'));
+      const { dialogs, shown } = scripted([]);
+      const saved = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-international-key'));
       assert.equal(saved, true);
       // Only the checks of this key count: the chat's model list may also ask the new endpoint.
       const checks = (s: MockServer) => s.requests.filter((r) => r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-international-key');
@@ -94,35 +94,35 @@ describe('shell: extension, key and settings', () => {
       api.setRegionUrls(undefined);
       await vscode.workspace.getConfiguration('kimi').update('region', undefined, vscode.ConfigurationTarget.Global);
       await setUserSetting('kimi.baseUrl', server!.url, () => api.kimi.connection().baseUrl === server!.url);
-      await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+      await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
       await china.close();
       await international.close();
     }
   });
 
   it('asks for the key in a password box when no argument is given', async () => {
-    const { prompts, shown } = scripted([(o) => (o.validateInput?.('has space') ? TEST_KEY : 'validation missing')]);
-    const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey'));
+    const { dialogs, shown } = scripted([(o) => (o.validateInput?.('has space') ? TEST_KEY : 'validation missing')]);
+    const saved = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey'));
     assert.equal(saved, true);
     assert.equal(shown.inputs[0].password, true);
     assert.match(shown.info[0], /saved/);
   });
 
   it('clears the key, and sets it again', async () => {
-    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+    await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand('kimi.clearApiKey'));
     await waitFor(async () => !(await api.kimi.hasApiKey()), 'the key to be gone');
     assert.equal(api.kimi.connection().baseUrl, server!.url);
     assert.equal(await api.kimi.client(), undefined);
-    const saved = await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+    const saved = await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
     assert.equal(saved, true);
     await waitFor(async () => api.kimi.hasApiKey(), 'the key to be back');
   });
 
   it('moves a key from the plain kimi.apiKey setting into secret storage and removes the setting', async () => {
-    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+    await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand('kimi.clearApiKey'));
     await waitFor(async () => !(await api.kimi.hasApiKey()), 'the key to be gone');
-    const { prompts, shown } = scripted([]);
-    await withPrompts(api, prompts, async () => {
+    const { dialogs, shown } = scripted([]);
+    await withPrompts(api, dialogs, async () => {
       await vscode.workspace.getConfiguration('kimi').update('apiKey', 'sk-test-key', vscode.ConfigurationTarget.Global);
       await waitFor(() => vscode.workspace.getConfiguration('kimi').inspect('apiKey')?.globalValue === undefined, 'the setting to be removed');
       await waitFor(async () => (await api.kimi.apiKey())?.source === 'secretStorage', 'the key to be in secret storage');
@@ -185,7 +185,7 @@ describe('shell: extension, key and settings', () => {
 
   it('Select Model opens on the current model: Enter keeps it', async () => {
     await setUserSetting('kimi.model', 'moonshot-v1-32k', () => api.kimi.configuredModel() === 'moonshot-v1-32k');
-    const realPick = api.prompts.pick;
+    const realPick = api.dialogs.pick;
     let opened = false;
     let settled = false;
     try {

@@ -228,8 +228,8 @@ const WEATHER: vscode.LanguageModelChatTool = {
   });
 
   it('as the Chat view\'s management command, Set API Key asks for the key (the vendor id it is given is not one)', async () => {
-    const { prompts, shown } = scripted([undefined]);
-    await withPrompts(api, prompts, () => vscode.commands.executeCommand('kimi.setApiKey', 'kimi'));
+    const { dialogs, shown } = scripted([undefined]);
+    await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.setApiKey', 'kimi'));
     assert.equal(shown.inputs.length, 1, 'the key was asked for');
     assert.equal((await api.kimi.apiKey())?.key, TEST_KEY, 'the stored key is unchanged');
   });

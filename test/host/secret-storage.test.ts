@@ -3,8 +3,8 @@
 // over a SecretStorage whose every call fails as a missing keyring does.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { describeError } from '../../src/config/errors';
-import { ApiKeyStore, SecretStorageError } from '../../src/config/key';
+import { describeError } from '../../src/core/errors';
+import { ApiKeyStore, SecretStorageError } from '../../src/core/key';
 
 class BrokenKeyring implements vscode.SecretStorage {
   private readonly changed = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();

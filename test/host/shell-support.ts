@@ -1,8 +1,8 @@
 // Shared by the shell's host tests: the extension's test API, the test server pointed at by the user
-// setting kimi.baseUrl, and scripted answers to the extension's prompts.
+// setting kimi.baseUrl, and scripted answers to the extension's dialogs.
 import * as vscode from 'vscode';
 import type { KimiApi } from '../../src/extension';
-import type { Prompts } from '../../src/config/prompts';
+import type { Dialogs } from '../../src/core/dialogs';
 import { startMockServer, type MockServer } from '../server';
 
 export const EXTENSION_ID = 'kimi-vscode.kimi-vscode';
@@ -40,18 +40,18 @@ export async function setUserSetting(id: string, value: unknown, settled: () => 
   await waitFor(settled, `${id} to take effect`);
 }
 
-/** Records every message shown while `body` runs, and answers prompts with the given functions. */
-export async function withPrompts<T>(api: KimiApi, answers: Partial<Prompts>, body: () => Thenable<T> | Promise<T>): Promise<T> {
-  const saved = { ...api.prompts };
-  Object.assign(api.prompts, answers);
+/** Records every message shown while `body` runs, and answers dialogs with the given functions. */
+export async function withPrompts<T>(api: KimiApi, answers: Partial<Dialogs>, body: () => Thenable<T> | Promise<T>): Promise<T> {
+  const saved = { ...api.dialogs };
+  Object.assign(api.dialogs, answers);
   try {
     return await body();
   } finally {
-    Object.assign(api.prompts, saved);
+    Object.assign(api.dialogs, saved);
   }
 }
 
-/** A prompts stand-in that answers input boxes from a queue and records messages. */
+/** A dialogs stand-in that answers input boxes from a queue and records messages. */
 export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBoxOptions) => string | undefined)>, confirm = true) {
   const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[]; questions: string[] } = {
     info: [],
@@ -61,7 +61,7 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
     confirms: [],
     questions: [],
   };
-  const prompts: Partial<Prompts> = {
+  const dialogs: Partial<Dialogs> = {
     input: async (o) => {
       shown.inputs.push(o);
       if (!inputs.length) throw new Error(`unexpected input box: ${o.title ?? o.prompt}`);
@@ -80,7 +80,7 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
     warn: async (m) => void shown.warn.push(m),
     error: async (m) => void shown.error.push(m),
   };
-  return { prompts, shown };
+  return { dialogs, shown };
 }
 
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {

@@ -83,12 +83,12 @@ describe('shell: status-bar token count', () => {
   });
 
   it('offers to set a key when there is none', async () => {
-    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.clearApiKey'));
+    await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand('kimi.clearApiKey'));
     try {
       await waitFor(() => api.status.item.command === 'kimi.setApiKey', 'the status item to offer a key');
       assert.match(api.status.item.text, /Set API Key/);
     } finally {
-      await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand('kimi.setApiKey', 'sk-test-key'));
+      await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand('kimi.setApiKey', 'sk-test-key'));
     }
   });
 });

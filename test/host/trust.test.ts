@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MockServer } from '../server';
 import type { KimiApi } from '../../src/extension';
-import { regionUrls } from '../../src/config/settings';
-import { registerTestHook } from '../../src/test-hooks';
+import { regionUrls } from '../../src/core/settings';
+import { registerTestHook } from '../../src/core/test-hooks';
 import { connectToTestServer, disconnect, kimiApi, scripted, setUserSetting, TEST_KEY, waitFor, withPrompts } from './shell-support';
 
 describe('trust: the key', () => {
@@ -63,9 +63,9 @@ describe('trust: the key', () => {
   });
 
   it('asks before storing a key passed as an argument, and stores nothing when refused', async () => {
-    const { prompts, shown } = scripted([], false);
+    const { dialogs, shown } = scripted([], false);
     const checksBefore = server!.requests.filter((r) => r.path === '/v1/models').length;
-    const saved = await withPrompts(api, prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-planted-by-someone'));
+    const saved = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', 'sk-planted-by-someone'));
     assert.equal(saved, false);
     assert.equal(shown.confirms.length, 1);
     assert.match(shown.confirms[0], /Use the API key sk-pl…eone for Kimi\?/);
@@ -80,8 +80,8 @@ describe('trust: the key', () => {
     await vscode.workspace.fs.writeFile(file, Buffer.from(content));
     try {
       await waitFor(() => api.kimi.settings().maxTokens === 1234, 'the workspace settings file to be read');
-      const { prompts, shown } = scripted([]);
-      await withPrompts(api, prompts, async () => {
+      const { dialogs, shown } = scripted([]);
+      await withPrompts(api, dialogs, async () => {
         await api.kimi.checkPlainKeys();
         await api.kimi.checkPlainKeys();
       });
@@ -99,7 +99,7 @@ describe('trust: the key', () => {
   it('replaces a stored key with a different user-level kimi.apiKey only after a modal confirmation', async () => {
     const config = () => vscode.workspace.getConfiguration('kimi');
     const declined = scripted([], false);
-    await withPrompts(api, declined.prompts, async () => {
+    await withPrompts(api, declined.dialogs, async () => {
       await config().update('apiKey', 'sk-user-setting-key', vscode.ConfigurationTarget.Global);
       await api.kimi.checkPlainKeys();
     });
@@ -109,26 +109,26 @@ describe('trust: the key', () => {
     await config().update('apiKey', undefined, vscode.ConfigurationTarget.Global);
 
     const accepted = scripted([], true);
-    await withPrompts(api, accepted.prompts, async () => {
+    await withPrompts(api, accepted.dialogs, async () => {
       await config().update('apiKey', 'sk-another-user-key', vscode.ConfigurationTarget.Global);
       await api.kimi.checkPlainKeys();
       await waitFor(async () => (await api.kimi.apiKey())?.key === 'sk-another-user-key', 'the confirmed key to be stored');
     });
     assert.equal(accepted.shown.confirms.filter((c) => /Replace your stored Kimi API key\?/.test(c)).length >= 1, true);
     assert.equal(config().inspect('apiKey')?.globalValue, undefined, 'moved out of the setting');
-    await withPrompts(api, scripted([]).prompts, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
+    await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<boolean>('kimi.setApiKey', TEST_KEY));
     await waitFor(async () => (await api.kimi.apiKey())?.key === TEST_KEY, 'the test key back');
   });
 
   it('asks once before sending the key over plain http to another machine; a no sends nothing', async () => {
-    const { prompts, shown } = scripted([], false);
+    const { dialogs, shown } = scripted([], false);
     // Yes to "use this key", no to sending anything over plain http.
-    prompts.confirm = async (message) => {
+    dialogs.confirm = async (message) => {
       shown.confirms.push(message);
       return /Use the API key/.test(message);
     };
     const insecure = 'http://kimi-declined.invalid:8080/v1?token=x';
-    await withPrompts(api, prompts, async () => {
+    await withPrompts(api, dialogs, async () => {
       await setUserSetting('kimi.baseUrl', insecure, () => api.kimi.connection().baseUrl === insecure);
       const errors = await Promise.all([api.kimi.client(), api.kimi.client()].map((p) => p.then(() => undefined, (e: unknown) => e)));
       for (const e of errors) assert.match(api.kimi.describeError(e).message, /Not sent: kimi\.baseUrl \(http:\/\/kimi-declined\.invalid:8080\/v1\) is plain http/);
@@ -142,7 +142,7 @@ describe('trust: the key', () => {
 
     const yes = scripted([], true);
     const allowed = 'http://kimi-allowed.invalid:8080/v1';
-    await withPrompts(api, yes.prompts, async () => {
+    await withPrompts(api, yes.dialogs, async () => {
       await setUserSetting('kimi.baseUrl', allowed, () => api.kimi.connection().baseUrl === allowed);
       assert.ok(await api.kimi.client());
       assert.ok(await api.kimi.client());

@@ -3,8 +3,8 @@
 // in partial mode after a cut-off, and the $web_search round trip.
 import * as assert from 'node:assert/strict';
 import type { Turn } from '../../../src/chat/protocol';
-import { ChatRun, continuationMessages, toApiMessages, type RunRequest } from '../../../src/chat/run';
-import { ThinkTagSplitter } from '../../../src/chat/think-tags';
+import { ChatRun, continuationMessages, toApiMessages, type RunRequest } from '../../../src/shared/answer-run';
+import { ThinkTagSplitter } from '../../../src/shared/think-tags';
 import { KimiClient, modelFacts } from '../../../src/kimi';
 import type { ChatMessage } from '../../../src/kimi/types';
 import { answerFor, startMockServer, TEST_API_KEY, type MockServer } from '../../server';

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { formatContext, formatShare, statusText } from '../../../src/status/format';
+import { formatContext, formatShare } from '../../../src/shared/format';
+import { statusText } from '../../../src/status/format';
 
 describe('status-bar text', () => {
   it('shows count, share and window like "1,234 tokens · 1% of 128K"', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { containsSecret, documentReason, estimateTokens, looksLikeSecretFile } from '../../../src/status/privacy';
+import { containsSecret, documentReason, estimateTokens, looksLikeSecretFile } from '../../../src/shared/privacy';
 
 describe('token count privacy: what may be sent for counting', () => {
   it('recognises files that usually hold secrets', () => {

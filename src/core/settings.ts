@@ -10,7 +10,7 @@ export type Region = keyof typeof BASE_URLS;
 /** The two platforms' endpoints. Frozen: no other code (or extension) can redirect the key. */
 export const regionUrls: Readonly<Record<Region, string>> = Object.freeze({ ...BASE_URLS });
 
-/** Local servers standing in for both platforms; set only through the Test-mode hooks (src/test-hooks.ts). */
+/** Local servers standing in for both platforms; set only through the Test-mode hooks (src/core/test-hooks.ts). */
 let regionOverride: Readonly<Record<Region, string>> | undefined;
 
 export function regionUrl(region: Region): string {

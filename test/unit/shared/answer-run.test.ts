@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { DeltaBatcher } from '../../../src/chat/batcher';
 import type { Conversation, Turn } from '../../../src/chat/protocol';
-import { ChatRun, toApiMessages } from '../../../src/chat/run';
+import { ChatRun, toApiMessages } from '../../../src/shared/answer-run';
 import { InvokeConnectionError, InvokeTimeoutError, KimiClient } from '../../../src/kimi';
 import { answerFor, startMockServer, TEST_API_KEY, type MockServer } from '../../server';
 

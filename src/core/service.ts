@@ -6,7 +6,7 @@ import type { Model } from '../kimi/types';
 import { describeError, ErrorAction, ErrorDescription, NoApiKeyError } from './errors';
 import { InsecureEndpointError } from './errors';
 import { ApiKey, ApiKeyStore, SecretStorageError, workspaceKeyFiles } from './key';
-import { prompts } from './prompts';
+import { dialogs } from './dialogs';
 import { connectionKey, ConnectionSettings, KimiSettings, readConnection, readSettings } from './settings';
 import { displayUrl, isInsecureRemote } from './urls';
 
@@ -160,7 +160,7 @@ export class KimiService implements vscode.Disposable {
     const client = await this.client();
     if (client) return client;
     const setKey = vscode.l10n.t('Set API Key');
-    void prompts.warn(new NoApiKeyError().message, setKey).then((choice) => {
+    void dialogs.warn(new NoApiKeyError().message, setKey).then((choice) => {
       if (choice === setKey) void vscode.commands.executeCommand('kimi.setApiKey');
     });
     throw new NoApiKeyError();
@@ -185,7 +185,7 @@ export class KimiService implements vscode.Disposable {
     if (!question) {
       const shown = displayUrl(baseUrl);
       this.log.warn(`kimi.baseUrl ${shown} is plain http to another machine: asking before the API key is sent.`);
-      question = prompts
+      question = dialogs
         .confirm(
           vscode.l10n.t('Send your Kimi API key unencrypted to {0}?', shown),
           vscode.l10n.t('kimi.baseUrl uses http:// to a host that is not this machine, so the API key and your prompts would cross the network in clear text. Use https:// unless you trust every network in between.'),
@@ -270,7 +270,7 @@ export class KimiService implements vscode.Disposable {
       selectModel: vscode.l10n.t('Select Model'),
     };
     const actions = d.actions.filter((a) => a !== 'retry' || retry);
-    void prompts.error(`${what}: ${d.message}`, ...actions.map((a) => labels[a])).then((choice) => {
+    void dialogs.error(`${what}: ${d.message}`, ...actions.map((a) => labels[a])).then((choice) => {
       const action = actions.find((a) => labels[a] === choice);
       if (action === 'retry') void retry?.();
       else if (action === 'setApiKey') void vscode.commands.executeCommand('kimi.setApiKey');
@@ -315,7 +315,7 @@ export class KimiService implements vscode.Disposable {
   private async checkPlainKeysNow(): Promise<void> {
     try {
       const result = await this.keys.migrateUserSetting(() =>
-        prompts.confirm(
+        dialogs.confirm(
           vscode.l10n.t('Replace your stored Kimi API key?'),
           vscode.l10n.t('Your user setting kimi.apiKey holds a different key from the one in VS Code\'s secret storage. Replace the stored key with it (it is then removed from the setting)? Otherwise both stay as they are.'),
           vscode.l10n.t('Replace Stored Key'),
@@ -323,7 +323,7 @@ export class KimiService implements vscode.Disposable {
       );
       if (result === 'moved') {
         this.invalidate('API key moved into secret storage');
-        void prompts.info(vscode.l10n.t('Kimi moved your API key from the kimi.apiKey user setting into VS Code\'s secret storage and removed it from the setting.'));
+        void dialogs.info(vscode.l10n.t('Kimi moved your API key from the kimi.apiKey user setting into VS Code\'s secret storage and removed it from the setting.'));
       }
     } catch (e) {
       if (e instanceof SecretStorageError) this.invalidate('API key kept from the setting for this session');
@@ -342,7 +342,7 @@ export class KimiService implements vscode.Disposable {
       const name = vscode.workspace.asRelativePath(file, true);
       this.log.warn(`Ignoring kimi.apiKey in ${name}: only your own key (Kimi: Set API Key) is used.`);
       const open = vscode.l10n.t('Open File');
-      void prompts
+      void dialogs
         .warn(
           vscode.l10n.t('{0} sets kimi.apiKey. Kimi ignores it and does not change the file: only the key you set with "Kimi: Set API Key" is used. Remove the key from the file, and revoke it if the file was ever shared.', name),
           open,

@@ -2,11 +2,12 @@
 import * as vscode from 'vscode';
 import { InvokeAuthorizationError, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
-import { formatContext } from '../status/format';
-import { isAbort } from './errors';
-import { prompts } from './prompts';
-import type { KimiService } from './service';
-import { ConnectionSettings, Region, regionUrl } from './settings';
+import { formatContext } from '../shared/format';
+import { isAbort } from '../core/errors';
+import { dialogs } from '../core/dialogs';
+import { withProgress } from '../core/progress';
+import type { KimiService } from '../core/service';
+import { ConnectionSettings, Region, regionUrl } from '../core/settings';
 
 export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   context.subscriptions.push(
@@ -22,7 +23,7 @@ export function registerConfigCommands(context: vscode.ExtensionContext, kimi: K
 export async function setApiKey(kimi: KimiService, given?: string): Promise<boolean> {
   const key = (
     given ??
-    (await prompts.input({
+    (await dialogs.input({
       title: vscode.l10n.t('Kimi: Set API Key'),
       prompt: vscode.l10n.t('Your Moonshot API key (from platform.moonshot.cn or platform.moonshot.ai). It is stored in VS Code\'s secret storage.'),
       placeHolder: 'sk-…',
@@ -33,14 +34,14 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
   )?.trim();
   if (!key) return false;
   if (validateKeyInput(key)) {
-    void prompts.error(validateKeyInput(key) ?? '');
+    void dialogs.error(validateKeyInput(key) ?? '');
     return false;
   }
   // A key passed as an argument comes from a link or another extension, which could plant its own key:
   // the user decides.
   if (given !== undefined) {
     const stored = await kimi.keys.storedKey().catch(() => undefined);
-    const ok = await prompts.confirm(
+    const ok = await dialogs.confirm(
       vscode.l10n.t('Use the API key {0} for Kimi?', maskKey(key)),
       stored
         ? vscode.l10n.t('Something asked Kimi to use this key instead of your stored key {0}. Requests are billed to the key\'s account. Replace your key only if you started this yourself.', maskKey(stored))
@@ -66,7 +67,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
     );
     if (otherVerdict === 'ok') {
       const switchLabel = vscode.l10n.t('Switch to {0} and Save', hostOf(otherConnection.baseUrl));
-      const ok = await prompts.confirm(
+      const ok = await dialogs.confirm(
         vscode.l10n.t('This key belongs to the other Moonshot platform.'),
         vscode.l10n.t('{0} refused the key but {1} accepted it. Keys from platform.moonshot.cn and platform.moonshot.ai are separate. Switch kimi.region to "{2}"?', hostOf(connection.baseUrl), hostOf(otherConnection.baseUrl), other),
         switchLabel,
@@ -79,7 +80,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
   }
   if (verdict === 'refused') {
     const again = vscode.l10n.t('Enter Another Key');
-    void prompts.error(
+    void dialogs.error(
       connection.customBaseUrl
         ? vscode.l10n.t('{0} refused this API key (401). Check the key and the kimi.baseUrl setting.', hostOf(connection.baseUrl))
         : vscode.l10n.t('Both platform.moonshot.cn and platform.moonshot.ai refused this API key (401). Check that you copied the whole key.'),
@@ -89,7 +90,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
   }
   // The check itself failed (offline, proxy, server down): the key may still be fine.
   const saveAnyway = vscode.l10n.t('Save Anyway');
-  const ok = await prompts.confirm(
+  const ok = await dialogs.confirm(
     vscode.l10n.t('Could not check the API key.'),
     vscode.l10n.t('{0}\nSave the key without checking it?', kimi.describeError(verdict.error).message),
     saveAnyway,
@@ -118,7 +119,7 @@ async function save(kimi: KimiService, key: string, message: string): Promise<bo
     return false;
   }
   kimi.log.info('API key stored in secret storage.');
-  void prompts.info(message);
+  void dialogs.info(message);
   return true;
 }
 
@@ -130,7 +131,7 @@ export async function clearApiKey(kimi: KimiService): Promise<void> {
     return;
   }
   kimi.log.info('API key removed from secret storage.');
-  void prompts.info(
+  void dialogs.info(
     process.env.MOONSHOT_API_KEY
       ? vscode.l10n.t('Kimi API key removed from secret storage. The MOONSHOT_API_KEY environment variable still provides a key.')
       : vscode.l10n.t('Kimi API key removed from secret storage.'),
@@ -175,7 +176,7 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
   if (configured && !models.some((m) => m.id === configured)) {
     items.unshift({ label: `$(warning) ${configured}`, id: configured, description: vscode.l10n.t('not offered any more: choose another model') });
   }
-  const picked = await prompts.pick(items, {
+  const picked = await dialogs.pick(items, {
     title: vscode.l10n.t('Kimi: Select Model'),
     placeHolder: vscode.l10n.t('Current: {0}', current),
     matchOnDescription: true,
@@ -224,15 +225,4 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-/** A cancellable notification progress; the task gets an AbortSignal tied to Cancel. */
-export function withProgress<T>(title: string, task: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort());
-      return task(controller.signal);
-    }),
-  );
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { displayUrl, isInsecureRemote } from '../../../src/config/urls';
+import { displayUrl, isInsecureRemote } from '../../../src/core/urls';
 
 describe('endpoint URLs: where the key goes and what the log shows', () => {
   it('logs a base URL without credentials, query or fragment', () => {

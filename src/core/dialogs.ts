@@ -7,7 +7,7 @@ export interface PickOptions<T> extends vscode.QuickPickOptions {
   active?: T;
 }
 
-export interface Prompts {
+export interface Dialogs {
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
   pick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: PickOptions<T>): Thenable<T | undefined>;
   /** A modal question; true only when the user chose `action`. */
@@ -19,7 +19,7 @@ export interface Prompts {
   error(message: string, ...actions: string[]): Thenable<string | undefined>;
 }
 
-export const defaultPrompts: Prompts = {
+export const defaultDialogs: Dialogs = {
   input: (options) => vscode.window.showInputBox(options),
   pick: (items, options) => (options.active ? pickWithActive(items, options.active, options) : vscode.window.showQuickPick(items, options)),
   confirm: async (message, detail, action) =>
@@ -31,8 +31,8 @@ export const defaultPrompts: Prompts = {
   error: (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
 };
 
-/** The live prompts; tests swap single members and restore them. */
-export const prompts: Prompts = { ...defaultPrompts };
+/** The live dialogs; tests swap single members and restore them. */
+export const dialogs: Dialogs = { ...defaultDialogs };
 
 async function pickWithActive<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, active: T, options: vscode.QuickPickOptions): Promise<T | undefined> {
   const list = await items;

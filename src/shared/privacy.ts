@@ -66,8 +66,11 @@ export function documentReason(d: DocumentFacts): LocalReason | undefined {
  * A local token estimate: CJK characters count about one token each, other text about four
  * characters per token (the Moonshot tokenizer's rough ratios; the API's count is exact).
  */
+/** Characters per token for the local estimate of non-CJK text. */
+export const CHARS_PER_TOKEN_ESTIMATE = 4;
+
 export function estimateTokens(text: string): number {
   if (!text) return 0;
   const cjk = text.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]/g)?.length ?? 0;
-  return cjk + Math.ceil((text.length - cjk) / 4);
+  return cjk + Math.ceil((text.length - cjk) / CHARS_PER_TOKEN_ESTIMATE);
 }

@@ -6,7 +6,7 @@
 import { AnswerAccumulator, chatParams, messagesFor, modelFacts, type AnswerUsage, type ChatPreferences, type ModelFacts } from '../kimi';
 import type { KimiClient } from '../kimi';
 import type { ChatMessage, ChatParams, Tool } from '../kimi/types';
-import type { CacheRef, Conversation, Turn, UsageSummary } from './protocol';
+import type { CacheRef, Conversation, Turn, UsageSummary } from './conversation';
 import { ThinkTagSplitter } from './think-tags';
 
 export type StreamingClient = Pick<KimiClient, 'streamGenerate'>;
