@@ -5,7 +5,7 @@ const loadedAt = performance.now();
 import * as vscode from 'vscode';
 import { registerCaches } from './caches';
 import { registerChat } from './chat';
-import { registerConfigCommands } from './account/commands';
+import { registerAccountCommands } from './account/commands';
 import { dialogs } from './core/dialogs';
 import { KimiService } from './core/service';
 import { overrideRegionUrlsForTests } from './core/settings';
@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const log = phase('log', () => vscode.window.createOutputChannel('Kimi', { log: true }));
   const kimi = phase('service', () => new KimiService(context, log));
   context.subscriptions.push(log, kimi);
-  phase('commands', () => registerConfigCommands(context, kimi));
+  phase('account', () => registerAccountCommands(context, kimi));
   const caches = phase('caches', () => registerCaches(context, kimi));
   const status = phase('status', () => registerStatus(context, kimi));
   const chat = phase('chat', () => registerChat(context, kimi));

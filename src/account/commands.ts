@@ -3,19 +3,22 @@ import * as vscode from 'vscode';
 import { InvokeAuthorizationError, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { formatContext } from '../shared/format';
-import { isAbort } from '../core/errors';
+import { isCancellation } from '../core/errors';
+import { isQuietError, registerCommand } from '../core/command';
+import { Commands } from '../core/ids';
 import { dialogs } from '../core/dialogs';
 import { withProgress } from '../core/progress';
 import type { KimiService } from '../core/service';
 import { ConnectionSettings, Region, regionUrl } from '../core/settings';
 
-export function registerConfigCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
+export function registerAccountCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
+  const what = vscode.l10n.t('Kimi');
   context.subscriptions.push(
     // VS Code runs it as the language-model provider's management command with the vendor id ('kimi') as argument: not a key.
-    vscode.commands.registerCommand('kimi.setApiKey', (key?: unknown) => setApiKey(kimi, typeof key === 'string' && key !== 'kimi' ? key : undefined)),
-    vscode.commands.registerCommand('kimi.clearApiKey', () => clearApiKey(kimi)),
-    vscode.commands.registerCommand('kimi.selectModel', () => selectModel(kimi)),
-    vscode.commands.registerCommand('kimi.showLog', () => kimi.log.show()),
+    registerCommand(Commands.setApiKey, (key?: unknown) => setApiKey(kimi, typeof key === 'string' && key !== 'kimi' ? key : undefined), kimi, what),
+    registerCommand(Commands.clearApiKey, () => clearApiKey(kimi), kimi, what),
+    registerCommand(Commands.selectModel, () => selectModel(kimi), kimi, what),
+    registerCommand(Commands.showLog, () => kimi.log.show(), kimi, what),
   );
 }
 
@@ -85,7 +88,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
         ? vscode.l10n.t('{0} refused this API key (401). Check the key and the kimi.baseUrl setting.', hostOf(connection.baseUrl))
         : vscode.l10n.t('Both platform.moonshot.cn and platform.moonshot.ai refused this API key (401). Check that you copied the whole key.'),
       again,
-    ).then((c) => c === again && vscode.commands.executeCommand('kimi.setApiKey'));
+    ).then((c) => c === again && vscode.commands.executeCommand(Commands.setApiKey));
     return false;
   }
   // The check itself failed (offline, proxy, server down): the key may still be fine.
@@ -105,7 +108,7 @@ async function verifyKey(kimi: KimiService, key: string, connection: ConnectionS
     await kimi.createClient(key, connection).listModels({ signal });
     return 'ok';
   } catch (e) {
-    if (signal.aborted || isAbort(e)) return 'cancelled';
+    if (signal.aborted || isCancellation(e)) return 'cancelled';
     if (e instanceof InvokeAuthorizationError && e.status === 401) return 'refused';
     return { error: e };
   }
@@ -143,7 +146,8 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
   try {
     models = await withProgress(vscode.l10n.t('Loading Kimi models…'), () => kimi.listModels());
   } catch (e) {
-    kimi.showError(e, vscode.l10n.t('Could not load the model list'), () => selectModel(kimi));
+    // Without a key the service has already offered Set API Key: one notification, not two.
+    if (!isQuietError(e)) kimi.showError(e, vscode.l10n.t('Could not load the model list'), () => selectModel(kimi));
     return undefined;
   }
   const configured = kimi.configuredModel();

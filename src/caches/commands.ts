@@ -8,6 +8,8 @@ import { InvokeError, modelFacts } from '../kimi';
 import { dialogs } from '../core/dialogs';
 import type { KimiService } from '../core/service';
 import { withProgress } from '../core/progress';
+import { registerCommand } from '../core/command';
+import { Commands, type CommandId, ViewCommands } from '../core/ids';
 import { cacheUri, tagUri } from './document';
 import { type CacheSource, sourceFrom } from './source';
 import { formatTokens } from '../shared/format';
@@ -21,28 +23,28 @@ const t = vscode.l10n.t;
 
 export function registerCacheCommands(context: vscode.ExtensionContext, kimi: KimiService, tree: CacheTreeProvider): void {
   const c = new CacheCommands(kimi, tree);
-  const reg = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const reg = (id: CommandId, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(registerCommand(id, fn, kimi, t('Context caches')));
   // The view starts collapsed (the chat gets the side bar): asking for the caches shows them.
-  reg('kimi.caches.refresh', async () => {
+  reg(Commands.cachesRefresh, async () => {
     await tree.refresh();
     await showCachesView();
   });
-  reg('kimi.caches.loadMore', () => tree.loadMore());
-  reg('kimi.caches.create', (arg) => c.create(arg));
-  reg('kimi.caches.createFromFiles', (clicked, selected) => c.create(Array.isArray(selected) && selected.length ? selected : clicked));
-  reg('kimi.caches.updateTtl', (node) => c.updateTtl(node));
-  reg('kimi.caches.editMetadata', (node) => c.editMetadata(node));
-  reg('kimi.caches.delete', (node) => c.delete(node));
-  reg('kimi.caches.copyId', (node) => c.copyId(node));
-  reg('kimi.caches.open', (node) => c.open(node));
-  reg('kimi.caches.addTag', (node) => c.addTag(node));
-  reg('kimi.tags.delete', (node) => c.deleteTag(node));
-  reg('kimi.tags.openContent', (node) => c.openTag(node));
+  reg(Commands.cachesLoadMore, () => tree.loadMore());
+  reg(Commands.cachesCreate, (arg) => c.create(arg));
+  reg(Commands.cachesCreateFromFiles, (clicked, selected) => c.create(Array.isArray(selected) && selected.length ? selected : clicked));
+  reg(Commands.cachesUpdateTtl, (node) => c.updateTtl(node));
+  reg(Commands.cachesEditMetadata, (node) => c.editMetadata(node));
+  reg(Commands.cachesDelete, (node) => c.delete(node));
+  reg(Commands.cachesCopyId, (node) => c.copyId(node));
+  reg(Commands.cachesOpen, (node) => c.open(node));
+  reg(Commands.cachesAddTag, (node) => c.addTag(node));
+  reg(Commands.tagsDelete, (node) => c.deleteTag(node));
+  reg(Commands.tagsOpenContent, (node) => c.openTag(node));
 }
 
 /** Expands and shows the Context Caches view (VS Code's own `<view id>.focus` command). */
 function showCachesView(): Thenable<unknown> {
-  return vscode.commands.executeCommand('kimi.caches.focus');
+  return vscode.commands.executeCommand(ViewCommands.focusCaches);
 }
 
 export class CacheCommands {

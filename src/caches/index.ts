@@ -1,6 +1,7 @@
 // The "Context Caches" view: tree, virtual documents and commands.
 import * as vscode from 'vscode';
 import type { KimiService } from '../core/service';
+import { Views } from '../core/ids';
 import { registerCacheCommands } from './commands';
 import { CACHE_SCHEME, CacheDocumentProvider } from './document';
 import { CacheNode, CacheTreeProvider } from './tree';
@@ -12,7 +13,7 @@ export interface CachesHandle {
 
 export function registerCaches(context: vscode.ExtensionContext, kimi: KimiService): CachesHandle {
   const tree = new CacheTreeProvider(kimi);
-  const view = vscode.window.createTreeView('kimi.caches', { treeDataProvider: tree, showCollapseAll: true });
+  const view = vscode.window.createTreeView(Views.caches, { treeDataProvider: tree, showCollapseAll: true });
   tree.view = view;
   context.subscriptions.push(tree, view, vscode.workspace.registerTextDocumentContentProvider(CACHE_SCHEME, new CacheDocumentProvider(kimi)));
   registerCacheCommands(context, kimi, tree);

@@ -1,5 +1,7 @@
 // The "Context Caches" tree: caches (one page at a time) with their tags as children.
 import * as vscode from 'vscode';
+import { ContextKeys } from '../core/ids';
+import { setContext } from '../core/command';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { describeError } from '../core/errors';
 import { InvokeError, isQuotaError, type KimiClient } from '../kimi';
@@ -215,8 +217,8 @@ export class CacheTreeProvider implements vscode.TreeDataProvider<CacheNode>, vs
   }
 
   private async setContext(empty: boolean, unavailable: boolean): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'kimi.caches.empty', empty);
-    await vscode.commands.executeCommand('setContext', 'kimi.caches.unavailable', unavailable);
+    await setContext(ContextKeys.cachesEmpty, empty);
+    await setContext(ContextKeys.cachesUnavailable, unavailable);
   }
 
   /** All tags grouped by cache. A failure here only loses the tag rows, never the caches. */

@@ -2,6 +2,8 @@
 // the typed protocol. The webview only displays; every decision and every byte on disk is made here.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { ContextKeys, ViewCommands } from '../core/ids';
+import { setContext } from '../core/command';
 import { NoApiKeyError } from '../core/errors';
 import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
@@ -122,7 +124,7 @@ export class ChatController implements vscode.Disposable {
 
   /** Shows the chat panel. */
   async reveal(focusInput = false): Promise<void> {
-    await vscode.commands.executeCommand('kimi.chat.focus');
+    await vscode.commands.executeCommand(ViewCommands.focusChat);
     if (focusInput) this.post({ type: 'focusInput' });
   }
 
@@ -372,7 +374,7 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async setStreamingContext(on: boolean): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'kimi.chat.streaming', on);
+    await setContext(ContextKeys.chatStreaming, on);
   }
 
   /** The model answers use (kimi.settings().model is already the recommended one when kimi.model is empty). */

@@ -1,5 +1,6 @@
 // What each (already validated) message from the webview asks the controller to do.
 import * as vscode from 'vscode';
+import { Commands } from '../core/ids';
 import type { ChatController } from './controller';
 import type { ErrorAction, WebviewMessage } from './protocol';
 
@@ -60,8 +61,8 @@ export async function dispatch(chat: ChatController, m: WebviewMessage): Promise
 /** The next steps offered with an error map to fixed actions, never to a command id from the page. */
 async function runErrorAction(chat: ChatController, action: ErrorAction): Promise<void> {
   if (action === 'retry') await chat.regenerate();
-  else if (action === 'setApiKey') await vscode.commands.executeCommand('kimi.setApiKey');
-  else if (action === 'selectModel') await vscode.commands.executeCommand('kimi.selectModel');
+  else if (action === 'setApiKey') await vscode.commands.executeCommand(Commands.setApiKey);
+  else if (action === 'selectModel') await vscode.commands.executeCommand(Commands.selectModel);
   else if (action === 'detachCache') await chat.detachCache();
-  else await vscode.commands.executeCommand('kimi.showLog');
+  else await vscode.commands.executeCommand(Commands.showLog);
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
-import { localReasonText, tokenCountMode } from '../status';
+import { localReasonText, tokenCountMode } from '../core/token-count';
 import { containsSecret, estimateTokens, LocalReason } from '../shared/privacy';
 
 const DEBOUNCE_MS = 400;

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { registerTestHook } from '../core/test-hooks';
 import { dialogs } from '../core/dialogs';
-import { NoApiKeyError } from '../core/errors';
+import { registerCommand } from '../core/command';
+import { Commands, type CommandId } from '../core/ids';
 import type { KimiService } from '../core/service';
 import type { CacheTag, ContextCache } from '../kimi/types';
 import { ChatController } from './controller';
@@ -48,38 +49,29 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
   const dir = vscode.Uri.joinPath(context.globalStorageUri, 'conversations').fsPath;
   const controller = new ChatController(kimi, new ConversationStore(dir, kimi.log));
   const provider = new ChatViewProvider(context.extensionUri, controller);
-  const command = (id: string, run: (...args: unknown[]) => unknown) =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await run(...args);
-      } catch (e) {
-        // requireClient has already offered to set a key.
-        if (!(e instanceof NoApiKeyError)) kimi.showError(e, vscode.l10n.t('Kimi chat'));
-        return undefined;
-      }
-    });
+  const command = (id: CommandId, run: (...args: unknown[]) => unknown) => registerCommand(id, run, kimi, vscode.l10n.t('Kimi chat'));
   context.subscriptions.push(
     controller,
     syncAcrossWindows(controller, kimi.log),
     vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
-    command('kimi.chat.new', async () => {
+    command(Commands.chatNew, async () => {
       const conversation = await controller.newConversation();
       await controller.reveal(true);
       return conversation.id;
     }),
-    command('kimi.chat.stop', () => controller.stop()),
-    command('kimi.caches.chatWith', async (node?: unknown) => {
+    command(Commands.chatStop, () => controller.stop()),
+    command(Commands.cachesChatWith, async (node?: unknown) => {
       const ref = refFromNode(node) ?? (await pickCache(kimi));
       if (ref) return (await controller.chatWithCache(ref)).id;
       return undefined;
     }),
-    command('kimi.caches.createFromConversation', async () => {
+    command(Commands.cachesCreateFromConversation, async () => {
       const messages = await controller.messagesForCache();
       if (messages.length === 0) {
         void dialogs.info(vscode.l10n.t('The conversation is empty: ask something first, then cache it.'));
         return undefined;
       }
-      return vscode.commands.executeCommand('kimi.caches.create', { messages, name: controller.conversation.title });
+      return vscode.commands.executeCommand(Commands.cachesCreate, { messages, name: controller.conversation.title });
     }),
   );
   // Test mode only: lets host tests reach the controller and the view.

@@ -2,6 +2,7 @@
 // header, and a clear way out when the configured model is no longer offered (retired, or not
 // allowed for this key) instead of a raw 404.
 import * as vscode from 'vscode';
+import { Commands } from '../core/ids';
 import { InvokeError, modelFacts, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
 import { dialogs } from '../core/dialogs';
@@ -78,7 +79,7 @@ export class ChatModels {
     this.announced.add(model);
     const select = vscode.l10n.t('Select Model');
     void dialogs.warn(unavailableMessage(model), select).then((choice) => {
-      if (choice === select) void vscode.commands.executeCommand('kimi.selectModel');
+      if (choice === select) void vscode.commands.executeCommand(Commands.selectModel);
     });
   }
 }

@@ -2,11 +2,12 @@
 // resources only from the webview bundle, and every message handed to the controller to validate.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Views } from '../core/ids';
 import type { ChatController } from './controller';
 import { chatCsp, cspMeta } from './csp';
 import type { HostMessage } from './protocol';
 
-export const CHAT_VIEW_ID = 'kimi.chat';
+export const CHAT_VIEW_ID = Views.chat;
 
 export function chatHtml(webview: vscode.Webview, bundle: vscode.Uri, nonce: string, styleNonce = randomBytes(16).toString('base64')): string {
   const script = webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'chat.js'));

@@ -8,6 +8,7 @@ import {
   InvokeRateLimitError,
   InvokeServerUnavailableError,
   InvokeTimeoutError,
+  isAbortError,
   isQuotaError,
 } from '../kimi';
 import { causeText, SecretStorageError } from './key';
@@ -47,7 +48,7 @@ export function describeError(err: unknown): ErrorDescription {
     };
   }
   if (!(err instanceof InvokeError)) {
-    if (isAbort(err)) return { message: vscode.l10n.t('Cancelled.'), actions: [] };
+    if (isCancellation(err)) return { message: vscode.l10n.t('Cancelled.'), actions: [] };
     return { message: causeText(err), actions: ['showLog'] };
   }
   const api = withRequestId(err.message, err.requestId);
@@ -86,8 +87,9 @@ function withRequestId(message: string, requestId: string | undefined): string {
   return requestId ? `${message} (request ${requestId})` : message;
 }
 
-export function isAbort(e: unknown): boolean {
-  return e instanceof Error && (e.name === 'AbortError' || (e as { code?: string }).code === 'ABORT_ERR');
+/** The user cancelled (an aborted request, VS Code's CancellationError): nothing to report. */
+export function isCancellation(e: unknown): boolean {
+  return isAbortError(e) || e instanceof vscode.CancellationError;
 }
 
 /** True for "this cache/tag no longer exists" answers. */

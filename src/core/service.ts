@@ -1,10 +1,11 @@
 // KimiService: the one place that knows the key, the settings and the current client. Features ask it
 // for a client on demand; it rebuilds the client when the key or a setting changes (no reload).
 import * as vscode from 'vscode';
+import { Commands, ContextKeys } from './ids';
+import { setContext } from './command';
 import { KimiClient, modelFacts, PREFERRED_MODELS, recommendedModel, type ModelFacts } from '../kimi';
 import type { Model } from '../kimi/types';
-import { describeError, ErrorAction, ErrorDescription, NoApiKeyError } from './errors';
-import { InsecureEndpointError } from './errors';
+import { describeError, ErrorAction, ErrorDescription, InsecureEndpointError, isCancellation, NoApiKeyError } from './errors';
 import { ApiKey, ApiKeyStore, SecretStorageError, workspaceKeyFiles } from './key';
 import { dialogs } from './dialogs';
 import { connectionKey, ConnectionSettings, KimiSettings, readConnection, readSettings } from './settings';
@@ -161,7 +162,7 @@ export class KimiService implements vscode.Disposable {
     if (client) return client;
     const setKey = vscode.l10n.t('Set API Key');
     void dialogs.warn(new NoApiKeyError().message, setKey).then((choice) => {
-      if (choice === setKey) void vscode.commands.executeCommand('kimi.setApiKey');
+      if (choice === setKey) void vscode.commands.executeCommand(Commands.setApiKey);
     });
     throw new NoApiKeyError();
   }
@@ -261,7 +262,7 @@ export class KimiService implements vscode.Disposable {
   /** Shows `what: message` with buttons for the next steps; never waits for the user. */
   showError(err: unknown, what: string, retry?: () => unknown): void {
     const d = describeError(err);
-    if (d.actions.length === 0 && d.message === vscode.l10n.t('Cancelled.')) return;
+    if (isCancellation(err)) return;
     this.log.error(`${what}: ${d.message}`);
     const labels: Record<ErrorAction, string> = {
       setApiKey: vscode.l10n.t('Set API Key'),
@@ -273,8 +274,8 @@ export class KimiService implements vscode.Disposable {
     void dialogs.error(`${what}: ${d.message}`, ...actions.map((a) => labels[a])).then((choice) => {
       const action = actions.find((a) => labels[a] === choice);
       if (action === 'retry') void retry?.();
-      else if (action === 'setApiKey') void vscode.commands.executeCommand('kimi.setApiKey');
-      else if (action === 'selectModel') void vscode.commands.executeCommand('kimi.selectModel');
+      else if (action === 'setApiKey') void vscode.commands.executeCommand(Commands.setApiKey);
+      else if (action === 'selectModel') void vscode.commands.executeCommand(Commands.selectModel);
       else if (action === 'showLog') this.log.show(true);
     });
   }
@@ -300,7 +301,7 @@ export class KimiService implements vscode.Disposable {
   }
 
   private async updateContextKey(): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'kimi.hasApiKey', await this.hasApiKey());
+    await setContext(ContextKeys.hasApiKey, await this.hasApiKey());
   }
 
   private plainKeyCheck: Promise<void> | undefined;

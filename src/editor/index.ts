@@ -3,8 +3,9 @@
 import * as vscode from 'vscode';
 import { registerTestHook } from '../core/test-hooks';
 import { dialogs } from '../core/dialogs';
-import type { ChatController } from '../chat';
-import { NoApiKeyError } from '../core/errors';
+import type { ChatPanel } from '../core/chat-panel';
+import { registerCommand } from '../core/command';
+import { Commands, type CommandId } from '../core/ids';
 import type { KimiService } from '../core/service';
 import { editMessages, type EditorContext, explainPrompt, generateMessages } from './messages';
 import { streamIntoEditor, type StreamEditResult } from './stream-edit';
@@ -58,7 +59,7 @@ export interface EditorCommands {
   onDidReportProgress: vscode.Event<string>;
 }
 
-export function registerEditor(context: vscode.ExtensionContext, kimi: KimiService, chat: ChatController): EditorCommands {
+export function registerEditor(context: vscode.ExtensionContext, kimi: KimiService, chat: ChatPanel): EditorCommands {
   const running = new Set<vscode.CancellationTokenSource>();
   const progressShown = new vscode.EventEmitter<string>();
   context.subscriptions.push(progressShown);
@@ -127,19 +128,10 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
     }
   }
 
-  const command = (id: string, run: (arg: unknown) => Promise<unknown>) =>
-    vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      try {
-        return await run(arg);
-      } catch (e) {
-        // requireClient has already offered to set a key.
-        if (!(e instanceof NoApiKeyError)) kimi.showError(e, vscode.l10n.t('Kimi'));
-        return undefined;
-      }
-    });
+  const command = (id: CommandId, run: (arg: unknown) => Promise<unknown>) => registerCommand(id, run, kimi, vscode.l10n.t('Kimi'));
 
   context.subscriptions.push(
-    command('kimi.explainSelection', async () => {
+    command(Commands.explainSelection, async () => {
       const editor = vscode.window.activeTextEditor;
       const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
       if (!editor || !selected.trim()) {
@@ -157,8 +149,8 @@ export function registerEditor(context: vscode.ExtensionContext, kimi: KimiServi
       }
       return chat.ask(explainPrompt(file, editor.document.languageId, code));
     }),
-    command('kimi.generateAtCursor', (arg) => insert('generate', arg)),
-    command('kimi.editSelection', (arg) => insert('edit', arg)),
+    command(Commands.generateAtCursor, (arg) => insert('generate', arg)),
+    command(Commands.editSelection, (arg) => insert('edit', arg)),
     new vscode.Disposable(() => {
       for (const c of running) c.cancel();
     }),

@@ -1,15 +1,25 @@
 // The AsyncIterable a streamed chat returns. Hand-written rather than an async generator: a
 // generator's every `yield` costs extra promise turns, and a stream has tens of thousands of chunks.
 // Chunks decoded from one network read are queued and handed out with an already-resolved promise.
-import type { Http } from './http';
+import type { ClientLog } from './log';
 import { ChunkDecoder } from './stream';
 import { transportError, type HttpRequest, type HttpResponse } from './transport';
 import type { ChatCompletionChunk } from './types';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
+
+/** What a stream needs of the request layer (./http implements it; declared here so the two do not import each other). */
+export interface StreamRequests {
+  readonly log: ClientLog;
+  openStream(req: HttpRequest, started: number, attempt: number): Promise<{ res: HttpResponse; requestId: string | undefined }>;
+  retryOrThrow(e: unknown, req: HttpRequest, attempt: number, started: number, accepted: boolean): Promise<unknown>;
+  streamComplete(req: HttpRequest, started: number): void;
+  streamStopped(req: HttpRequest, started: number): void;
+  streamFailed(req: HttpRequest, started: number, err: Error): void;
+}
 export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  readonly #http: Http;
+  readonly #http: StreamRequests;
   readonly #req: HttpRequest;
   #queue: ChatCompletionChunk[] = [];
   #head = 0;
@@ -26,7 +36,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   #ended = false;
   #finished = false;
 
-  constructor(http: Http, req: HttpRequest) {
+  constructor(http: StreamRequests, req: HttpRequest) {
     this.#http = http;
     this.#req = req;
   }

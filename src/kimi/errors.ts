@@ -70,8 +70,9 @@ export function isQuotaError(e: unknown): boolean {
 }
 
 /** True when the caller aborted (the client rethrows the signal's reason, an AbortError by default). */
+/** Cancellation by type: an AbortSignal's error (DOMException or undici's) or Node's ABORT_ERR. */
 export function isAbortError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'AbortError';
+  return e instanceof Error && (e.name === 'AbortError' || (e as { code?: unknown }).code === 'ABORT_ERR');
 }
 
 const RETRY_AFTER_TEXT = /try again (?:after|in) (\d+(?:\.\d+)?)\s*(?:s\b|sec|second)/i;

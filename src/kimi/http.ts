@@ -3,7 +3,7 @@
 import { errorFromResponse, InvokeError } from './errors';
 import type { ClientLog } from './log';
 import { abortReason, retryDelayMs, retryVerdict, sleep } from './retry';
-import { ChatStream } from './chat-stream';
+import { ChatStream, type StreamRequests } from './chat-stream';
 import { transportError, type HttpRequest, type HttpResponse, type Transport } from './transport';
 
 /**
@@ -12,7 +12,7 @@ import { transportError, type HttpRequest, type HttpResponse, type Transport } f
  */
 export type Recover<T> = (signal: AbortSignal | undefined) => Promise<T | undefined>;
 
-export class Http {
+export class Http implements StreamRequests {
   constructor(
     readonly transport: Transport,
     readonly log: ClientLog,

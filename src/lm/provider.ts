@@ -1,6 +1,7 @@
 // Kimi as a language-model chat provider (vendor "kimi"): VS Code's Chat view, agent mode and other
 // extensions (vscode.lm) use the key, client and model rules the chat panel uses.
 import * as vscode from 'vscode';
+import { Commands } from '../core/ids';
 import { NoApiKeyError } from '../core/errors';
 import type { KimiService } from '../core/service';
 import { modelFacts } from '../kimi/model-facts';
@@ -68,7 +69,7 @@ export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiMo
     if (!(await this.kimi.hasApiKey())) {
       if (options.silent) return [];
       // The user asked (Manage Models → Kimi): offer to set the key now.
-      await vscode.commands.executeCommand('kimi.setApiKey');
+      await vscode.commands.executeCommand(Commands.setApiKey);
       if (!(await this.kimi.hasApiKey())) return [];
     }
     try {

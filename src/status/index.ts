@@ -1,12 +1,13 @@
 // The status-bar token count of the selection (or the whole document) for the current model.
-// What may be sent for counting is decided by ./privacy (secret-looking files and texts, Restricted
+// What may be sent for counting is decided by src/shared/privacy.ts (secret-looking files and texts, Restricted
 // Mode, other schemes stay local) and by the kimi.tokenCount setting.
 import * as vscode from 'vscode';
 import { InvokeAuthorizationError } from '../kimi';
 import type { KimiService } from '../core/service';
 import { CountResult, CountSource, TokenCounter } from './counter';
 import { statusText } from './format';
-import { containsSecret, documentReason, LocalReason } from '../shared/privacy';
+import { containsSecret, documentReason } from '../shared/privacy';
+import { localReasonText, tokenCountMode, type TokenCountMode } from '../core/token-count';
 
 export interface StatusHandle {
   item: vscode.StatusBarItem;
@@ -14,33 +15,6 @@ export interface StatusHandle {
 }
 
 const t = vscode.l10n.t;
-
-export type TokenCountMode = 'selection' | 'document' | 'off';
-
-export function tokenCountMode(): TokenCountMode {
-  const v = vscode.workspace.getConfiguration('kimi').get<string>('tokenCount');
-  return v === 'selection' || v === 'off' ? v : 'document';
-}
-
-/** The tooltip's explanation of a local estimate. */
-export function localReasonText(reason: LocalReason, detail?: string): string {
-  switch (reason) {
-    case 'untrusted':
-      return t('This workspace is not trusted (Restricted Mode), so nothing is sent to Kimi automatically; this is a local estimate.');
-    case 'scheme':
-      return t('This is not a file on disk or an untitled document, so it is not sent to Kimi; this is a local estimate.');
-    case 'secretFile':
-      return t('The file name looks like keys or credentials, so it is never sent to Kimi; this is a local estimate.');
-    case 'excluded':
-      return t('The file matches files.exclude or kimi.tokenCount.exclude, so it is not sent to Kimi; this is a local estimate.');
-    case 'secretText':
-      return t('The text contains something that looks like a key or a private key, so it is not sent to Kimi; this is a local estimate.');
-    case 'tooLong':
-      return t('The text is longer than Kimi sends for counting; this is a local estimate.');
-    case 'failed':
-      return t('Kimi could not count the tokens ({0}); this is a local estimate.', detail ?? '');
-  }
-}
 
 export function registerStatus(context: vscode.ExtensionContext, kimi: KimiService): StatusHandle {
   const item = vscode.window.createStatusBarItem('kimi.tokens', vscode.StatusBarAlignment.Right, 100);
