@@ -3,71 +3,112 @@
 const loadedAt = performance.now();
 
 import * as vscode from 'vscode';
-import { registerCaches } from './caches';
+import { registerCaches, type CachesHandle } from './caches';
 import { registerChat } from './chat';
 import { registerAccountCommands } from './account/commands';
+import type { ChatPanel } from './core/chat-panel';
 import { dialogs } from './core/dialogs';
+import { FAIL_FEATURE_ENV, FeatureStarter } from './core/features';
 import { KimiService } from './core/service';
 import { overrideRegionUrlsForTests } from './core/settings';
 import { registerEditor } from './editor';
 import { registerLanguageModels } from './lm';
-import { registerStatus } from './status';
+import { registerStatus, type StatusHandle } from './status';
 import { inTestMode } from './core/test-hooks';
+
+type ChatHandle = ReturnType<typeof registerChat>;
+
+interface Timing {
+  moduleMs: number;
+  activateMs: number;
+  phases: Record<string, number>;
+  httpStackLoadedAtActivation: boolean;
+}
 
 /**
  * What activate() returns to the host test suite (Test mode only). In production and development it
  * returns undefined: other extensions get nothing (the service holds the key).
  */
-export type KimiApi = ReturnType<typeof makeApi> & {
-  ready: Promise<void>;
-  extensionMode: vscode.ExtensionMode;
-  languageModels: ReturnType<typeof registerLanguageModels>;
-};
+export type KimiApi = ReturnType<typeof makeApi>;
 
 export async function activate(context: vscode.ExtensionContext): Promise<KimiApi | undefined> {
   const started = performance.now();
-  const phases: Record<string, number> = {};
-  const phase = <T>(name: string, step: () => T): T => {
-    const t0 = performance.now();
-    const result = step();
-    phases[name] = performance.now() - t0;
-    return result;
-  };
-  const log = phase('log', () => vscode.window.createOutputChannel('Kimi', { log: true }));
-  const kimi = phase('service', () => new KimiService(context, log));
+  const log = vscode.window.createOutputChannel('Kimi', { log: true });
+  const logged = performance.now();
+  const features = new FeatureStarter(log, inTestMode(context) ? process.env[FAIL_FEATURE_ENV] : undefined);
+  // The log and the service are what every feature needs: no feature starts without them.
+  const kimi = new KimiService(context, log);
+  Object.assign(features.phases, { log: logged - started, service: performance.now() - logged });
   context.subscriptions.push(log, kimi);
-  phase('account', () => registerAccountCommands(context, kimi));
-  const caches = phase('caches', () => registerCaches(context, kimi));
-  const status = phase('status', () => registerStatus(context, kimi));
-  const chat = phase('chat', () => registerChat(context, kimi));
-  phase('editor', () => registerEditor(context, kimi, chat));
-  const languageModels = phase('lm', () => registerLanguageModels(context, kimi));
+  const t = vscode.l10n.t;
+  features.start('account', t('the key and model commands'), () => registerAccountCommands(context, kimi));
+  const caches = features.start('caches', t('the Context Caches view'), () => registerCaches(context, kimi));
+  const status = features.start('status', t('the status-bar token count'), () => registerStatus(context, kimi));
+  const chat = features.start('chat', t('the Kimi chat'), () => registerChat(context, kimi));
+  features.start('editor', t('the editor commands'), () => registerEditor(context, kimi, chat ?? chatUnavailable));
+  const languageModels = features.start('lm', t('Kimi in VS Code\'s Chat'), () => registerLanguageModels(context, kimi));
+  features.reportFailures();
   // Secret storage and the context key settle in the background; nothing waits for them here.
   const ready = kimi.init();
-  const timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases, httpStackLoadedAtActivation: httpStackLoaded() };
-  log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
+  const timing: Timing = { moduleMs: started - loadedAt, activateMs: performance.now() - started, phases: features.phases, httpStackLoadedAtActivation: httpStackLoaded() };
+  log.info(`Kimi activated in ${timing.activateMs.toFixed(1)} ms (${Object.entries(timing.phases).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}).`);
   if (!inTestMode(context)) return undefined;
-  return { ...makeApi(kimi, caches, status, chat, timing), ready, extensionMode: context.extensionMode, languageModels };
+  return makeApi({ kimi, caches, status, chat, languageModels, features, timing, ready, extensionMode: context.extensionMode });
 }
 
-function makeApi(
-  kimi: KimiService,
-  caches: ReturnType<typeof registerCaches>,
-  status: ReturnType<typeof registerStatus>,
-  chat: ReturnType<typeof registerChat>,
-  timing: { moduleMs: number; activateMs: number; phases: Record<string, number>; httpStackLoadedAtActivation: boolean },
-) {
+/** What the editor's "continue in chat" steps meet when the chat failed to start. */
+const chatUnavailable: ChatPanel = {
+  newConversation: unavailable,
+  rename: unavailable,
+  ask: unavailable,
+};
+
+function unavailable(): never {
+  throw new Error(vscode.l10n.t('The Kimi chat did not start (see Kimi: Show Log), so this is not available.'));
+}
+
+function makeApi(parts: {
+  kimi: KimiService;
+  caches: CachesHandle | undefined;
+  status: StatusHandle | undefined;
+  chat: ChatHandle | undefined;
+  languageModels: ReturnType<typeof registerLanguageModels>;
+  features: FeatureStarter;
+  timing: Timing;
+  ready: Promise<void>;
+  extensionMode: vscode.ExtensionMode;
+}) {
+  // A feature that failed to start throws on use instead of handing tests undefined.
+  const started = <T>(value: T | undefined, id: string): T => {
+    if (value === undefined) throw new Error(`the ${id} feature did not start: ${FAIL_FEATURE_ENV} or a failure at activation`);
+    return value;
+  };
+  const { kimi, features, timing, ready, extensionMode, languageModels } = parts;
   return {
     kimi,
-    caches: caches.tree,
-    cachesView: caches.view,
-    status: { item: status.item, counter: status.counter },
-    chat,
+    get caches() {
+      return started(parts.caches, 'caches').tree;
+    },
+    get cachesView() {
+      return started(parts.caches, 'caches').view;
+    },
+    get status() {
+      const s = started(parts.status, 'status');
+      return { item: s.item, counter: s.counter };
+    },
+    get chat() {
+      return started(parts.chat, 'chat');
+    },
     dialogs,
     /** Local servers standing in for both platforms; undefined restores the real endpoints. */
     setRegionUrls: overrideRegionUrlsForTests,
     timing,
     httpStackLoaded,
+    /** Features whose registration threw, and the one notification shown about them. */
+    activation: { failed: features.failures.map((f) => f.id), notice: () => features.notice },
+    ready,
+    extensionMode,
+    languageModels,
   };
 }
 

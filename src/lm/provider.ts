@@ -2,7 +2,7 @@
 // extensions (vscode.lm) use the key, client and model rules the chat panel uses.
 import * as vscode from 'vscode';
 import { Commands } from '../core/ids';
-import { NoApiKeyError } from '../core/errors';
+import { Disposable } from '../core/disposable';
 import type { KimiService } from '../core/service';
 import { modelFacts } from '../kimi/model-facts';
 import type { ChatPreferences } from '../kimi/chat-params';
@@ -23,15 +23,15 @@ export const classifyPart: ClassifyPart = (p) => {
   return 'other';
 };
 
-export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiModelInfo>, vscode.Disposable {
-  readonly #changed = new vscode.EventEmitter<void>();
+export class KimiChatProvider extends Disposable implements vscode.LanguageModelChatProvider<KimiModelInfo> {
+  readonly #changed = this.register(new vscode.EventEmitter<void>());
   readonly onDidChangeLanguageModelChatInformation = this.#changed.event;
   readonly reasoning = new ReasoningStore();
   readonly tokens: TokenCounts;
-  readonly #disposables: vscode.Disposable[] = [this.#changed];
   readonly #fallbackLogged = new Set<string>();
 
   constructor(private readonly kimi: KimiService) {
+    super();
     this.tokens = new TokenCounts(
       async (model, messages, signal) => (await kimi.requireClientQuietly()).countTokens(model, messages, { signal }),
       (model, e) => {
@@ -40,13 +40,15 @@ export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiMo
         kimi.log.info(`Token counts for ${model} are estimated locally: ${e instanceof Error ? e.message : String(e)}`);
       },
     );
-    this.#disposables.push(
+    this.register(
       kimi.onDidChangeAccount(() => {
         this.tokens.clear();
         this.#fallbackLogged.clear();
         this.#changed.fire();
       }),
-      // The output reserve (and so maxInputTokens) follows the answer-length setting.
+    );
+    // The output reserve (and so maxInputTokens) follows the answer-length setting.
+    this.register(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('kimi.maxTokens') || e.affectsConfiguration('kimi.thinking')) this.#changed.fire();
       }),
@@ -89,8 +91,7 @@ export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiMo
     token: vscode.CancellationToken,
   ): Promise<void> {
     try {
-      const client = await this.kimi.client();
-      if (!client) throw new NoApiKeyError();
+      const client = await this.kimi.requireClientQuietly();
       await streamAnswer({
         client,
         model: model.id,
@@ -121,9 +122,5 @@ export class KimiChatProvider implements vscode.LanguageModelChatProvider<KimiMo
     } finally {
       sub.dispose();
     }
-  }
-
-  dispose(): void {
-    for (const d of this.#disposables) d.dispose();
   }
 }
