@@ -4,6 +4,7 @@
 # lints, then runs the suites, each ending with its line `<suite>: N passed, M failed`:
 #   unit, host, e2e; installed (packages the .vsix, installs it with the server CLI, uses it as a user);
 #   host-old (a smoke subset of the host suite on the oldest VS Code engines.vscode claims).
+#   host-failing (the activation tests with one feature made to fail: the others must still work);
 # Exits non-zero if any stage fails or any suite does not run (a suite with 0 tests did not run).
 # Env: SUITES="unit host e2e" to run only some suites; KIMI_TEST_VERBOSE=1 for the host runner's noise.
 set -uo pipefail
@@ -12,7 +13,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 LOGS="$ROOT/.vscode-test/logs"
 mkdir -p "$LOGS"
-SUITES="${SUITES:-unit host e2e installed host-old}"
+SUITES="${SUITES:-unit host host-failing e2e installed host-old}"
 
 summary=()
 failed=0
@@ -80,6 +81,10 @@ for s in $SUITES; do
     unit) suite unit npx mocha --config test/unit/.mocharc.json ;;
     host)
       suite host node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} ;;
+    host-failing)
+      # The Context Caches registration throws on purpose (Test mode only): the other features must still work.
+      suite host-failing node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} --env KIMI_HOST_SUITE=host-failing \
+        --env KIMI_TEST_FAIL_FEATURE=caches --env 'KIMI_HOST_TEST_GREP=^activation' ;;
     e2e) suite e2e npx mocha --config test/e2e/.mocharc.json ;;
     installed) suite installed npx mocha --config test/e2e/installed.mocharc.json ;;
     host-old)
