@@ -73,7 +73,7 @@ find dist/test -name '*.test.js' 2>/dev/null | while IFS= read -r js; do
   [[ -f ${src%.js}.ts ]] || rm -f "$js" "$js.map"
 done
 stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; exit 1; }
-stage tsc npx tsc --noEmit -p .
+stage tsc npx tsc -b
 stage eslint npx eslint .
 
 for s in $SUITES; do
