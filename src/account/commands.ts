@@ -10,6 +10,7 @@ import { dialogs } from '../core/dialogs';
 import { withProgress } from '../core/progress';
 import type { KimiService } from '../core/service';
 import { ConnectionSettings, Region, regionUrl } from '../core/settings';
+import { urlHost } from '../core/urls';
 
 export function registerAccountCommands(context: vscode.ExtensionContext, kimi: KimiService): void {
   const what = vscode.l10n.t('Kimi');
@@ -56,23 +57,23 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
 
   const connection = kimi.connection();
   if (!(await kimi.confirmEndpoint(connection.baseUrl))) return false;
-  const verdict = await withProgress(vscode.l10n.t('Checking the API key with {0}…', hostOf(connection.baseUrl)), (signal) =>
+  const verdict = await withProgress(vscode.l10n.t('Checking the API key with {0}…', urlHost(connection.baseUrl)), (signal) =>
     verifyKey(kimi, key, connection, signal),
   );
   if (verdict === 'cancelled') return false;
-  if (verdict === 'ok') return save(kimi, key, vscode.l10n.t('Kimi API key saved and verified with {0}.', hostOf(connection.baseUrl)));
+  if (verdict === 'ok') return save(kimi, key, vscode.l10n.t('Kimi API key saved and verified with {0}.', urlHost(connection.baseUrl)));
 
   if (verdict === 'refused' && !connection.customBaseUrl) {
     const other: Region = connection.region === 'china' ? 'international' : 'china';
     const otherConnection: ConnectionSettings = { ...connection, region: other, baseUrl: regionUrl(other) };
-    const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', hostOf(otherConnection.baseUrl)), (signal) =>
+    const otherVerdict = await withProgress(vscode.l10n.t('Trying the key with {0}…', urlHost(otherConnection.baseUrl)), (signal) =>
       verifyKey(kimi, key, otherConnection, signal),
     );
     if (otherVerdict === 'ok') {
-      const switchLabel = vscode.l10n.t('Switch to {0} and Save', hostOf(otherConnection.baseUrl));
+      const switchLabel = vscode.l10n.t('Switch to {0} and Save', urlHost(otherConnection.baseUrl));
       const ok = await dialogs.confirm(
         vscode.l10n.t('This key belongs to the other Moonshot platform.'),
-        vscode.l10n.t('{0} refused the key but {1} accepted it. Keys from platform.moonshot.cn and platform.moonshot.ai are separate. Switch kimi.region to "{2}"?', hostOf(connection.baseUrl), hostOf(otherConnection.baseUrl), other),
+        vscode.l10n.t('{0} refused the key but {1} accepted it. Keys from platform.moonshot.cn and platform.moonshot.ai are separate. Switch kimi.region to "{2}"?', urlHost(connection.baseUrl), urlHost(otherConnection.baseUrl), other),
         switchLabel,
       );
       if (!ok) return false;
@@ -85,7 +86,7 @@ export async function setApiKey(kimi: KimiService, given?: string): Promise<bool
     const again = vscode.l10n.t('Enter Another Key');
     void dialogs.error(
       connection.customBaseUrl
-        ? vscode.l10n.t('{0} refused this API key (401). Check the key and the kimi.baseUrl setting.', hostOf(connection.baseUrl))
+        ? vscode.l10n.t('{0} refused this API key (401). Check the key and the kimi.baseUrl setting.', urlHost(connection.baseUrl))
         : vscode.l10n.t('Both platform.moonshot.cn and platform.moonshot.ai refused this API key (401). Check that you copied the whole key.'),
       again,
     ).then((c) => c === again && vscode.commands.executeCommand(Commands.setApiKey));
@@ -221,12 +222,4 @@ export function validateKeyInput(value: string): string | undefined {
 /** `sk-ab…wxyz`: enough to recognise a key, not enough to use it. */
 export function maskKey(key: string): string {
   return key.length <= 12 ? '…' + key.slice(-2) : `${key.slice(0, 5)}…${key.slice(-4)}`;
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

@@ -120,13 +120,7 @@ export class KimiService extends Disposable {
 
   /** The model's traits: the known table, with the live list's fields when it has been fetched. */
   async modelFacts(id: string): Promise<ModelFacts> {
-    let listed: Model | undefined;
-    try {
-      if (await this.client()) listed = (await this.listModels()).find((m) => m.id === id);
-    } catch {
-      // the table alone
-    }
-    return modelFacts(id, listed);
+    return modelFacts(id, (await this.liveModels())?.find((m) => m.id === id));
   }
 
   /**
@@ -134,9 +128,13 @@ export class KimiService extends Disposable {
    * (retired, or not allowed for this key), undefined when it could not be read.
    */
   async isListed(id: string): Promise<boolean | undefined> {
+    return (await this.liveModels())?.some((m) => m.id === id);
+  }
+
+  /** The live list for lookups that have a fallback: undefined without a key or when it cannot be read. */
+  private async liveModels(): Promise<Model[] | undefined> {
     try {
-      if (!(await this.client())) return undefined;
-      return (await this.listModels()).some((m) => m.id === id);
+      return (await this.client()) ? await this.listModels() : undefined;
     } catch {
       return undefined;
     }

@@ -10,6 +10,15 @@ export function displayUrl(url: string): string {
   }
 }
 
+/** The host (and port) of a URL, for messages ("Checking the API key with api.moonshot.cn…"). */
+export function urlHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
 /** True for a plain-http endpoint that is not this machine: the key would cross the network in clear text. */
 export function isInsecureRemote(url: string): boolean {
   let u: URL;
