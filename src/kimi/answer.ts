@@ -190,11 +190,11 @@ export async function readAnswer(
 
 /** The same Answer from a non-streamed completion. */
 export function answerFromCompletion(completion: ChatCompletion, choice = 0): Answer {
-  const c = completion.choices.find((x) => x.index === choice) ?? completion.choices[choice];
-  const content = c?.message.content ?? '';
-  const reasoning = c?.message.reasoning_content ?? '';
-  const toolCalls = c?.message.tool_calls ?? [];
-  const answer: Answer = { content, reasoning, finishReason: c?.finish_reason ?? null, toolCalls, message: messageOf(content, reasoning, toolCalls) };
+  const picked = completion.choices.find((x) => x.index === choice) ?? completion.choices[choice];
+  const content = picked?.message.content ?? '';
+  const reasoning = picked?.message.reasoning_content ?? '';
+  const toolCalls = picked?.message.tool_calls ?? [];
+  const answer: Answer = { content, reasoning, finishReason: picked?.finish_reason ?? null, toolCalls, message: messageOf(content, reasoning, toolCalls) };
   if (completion.usage) answer.usage = answerUsage(completion.usage);
   return answer;
 }

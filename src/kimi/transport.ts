@@ -1,4 +1,5 @@
-// HTTP transport: one keep-alive undici dispatcher per client, bound to the base URL's origin.
+// The wire under the request layer (./requests.ts): one keep-alive undici dispatcher per client,
+// bound to the base URL's origin; sends one attempt, no retries or logging.
 // undici is imported on the first request (never at module load) so that activating the extension
 // does not pay for parsing it; the extension build points this import at dist/undici.js.
 import type { Dispatcher } from 'undici';
@@ -95,9 +96,9 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    const d = this.#dispatcher;
+    const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
-    await d?.close();
+    await dispatcher?.close();
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
