@@ -9,7 +9,7 @@ function defined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Metadata key the client adds to a cache it creates, to find it again after an ambiguous failure. */
-export const CACHE_NONCE_KEY = 'kimi_vscode_nonce';
+const CACHE_NONCE_KEY = 'kimi_vscode_nonce';
 /** The API's limit on metadata pairs; a cache that already uses them all gets no nonce. */
 const MAX_METADATA_PAIRS = 16;
 

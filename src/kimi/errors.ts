@@ -62,7 +62,7 @@ export class InvokeAuthorizationError extends InvokeError {}
 /** Other 4xx: the request itself is wrong (bad parameter, unknown model, too long, unknown route). */
 export class InvokeBadRequestError extends InvokeError {}
 
-export const QUOTA_ERROR_TYPE = 'exceeded_current_quota_error';
+const QUOTA_ERROR_TYPE = 'exceeded_current_quota_error';
 
 /** True for balance/quota errors, which are never worth retrying. */
 export function isQuotaError(e: unknown): boolean {

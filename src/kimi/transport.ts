@@ -11,7 +11,7 @@ type Undici = typeof import('undici');
 
 let undiciModule: Promise<Undici> | undefined;
 
-export function loadUndici(): Promise<Undici> {
+function loadUndici(): Promise<Undici> {
   // A CommonJS bundle imported from ESM shows up as `default`; the package itself has named exports too.
   undiciModule ??= import('undici').then(
     (m) => ((m as unknown as { default?: Undici }).default ?? m) as Undici,
@@ -25,7 +25,7 @@ export function loadUndici(): Promise<Undici> {
 }
 
 export const DEFAULT_BASE_URL = 'https://api.moonshot.cn/v1';
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 const KEEP_ALIVE_MS = 30_000;
 
 /** Accepts 'https://host', 'https://host/', 'https://host/v1/' and returns 'https://host/v1'. */
