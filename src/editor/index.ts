@@ -22,7 +22,7 @@ export interface EditorCommands {
   onDidReportProgress: vscode.Event<string>;
 }
 
-export class KimiEditorCommands extends Disposable implements EditorCommands {
+class KimiEditorCommands extends Disposable implements EditorCommands {
   private readonly running = new Set<vscode.CancellationTokenSource>();
   private readonly progressShown = this.register(new vscode.EventEmitter<string>());
   readonly onDidReportProgress = this.progressShown.event;
