@@ -1,4 +1,4 @@
-// Activation benchmark (issue 4): starts a real VS Code extension host several times (fresh server and
+// Activation benchmark: starts a real VS Code extension host several times (fresh server and
 // profile each run, through scripts/vscode/run-host-tests.mjs) and prints the time the extension's
 // activate() takes, the host's gap between loading the module and calling activate(), the bundle size, and that undici is not loaded.
 //   node dist/bench/activation.js [--runs 5]

@@ -1,5 +1,5 @@
-// The language-model provider's own overhead per streamed answer, next to the chat panel's path
-// (issue 12). A child process serves the same chat stream (--chunks deltas, ASCII/CJK/emoji) for
+// The language-model provider's own overhead per streamed answer, next to the chat panel's path.
+// A child process serves the same chat stream (--chunks deltas, ASCII/CJK/emoji) for
 // every request; this process consumes it in interleaved rounds with
 //   panel:    ChatRun (src/shared/answer-run.ts), the chat panel's streaming path;
 //   provider: streamAnswer (src/lm/answer.ts), what provideLanguageModelChatResponse runs: VS Code

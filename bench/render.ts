@@ -1,4 +1,4 @@
-// Render benchmark (issue 5): a 20,000-token answer (prose, lists, tables, ~30 code blocks) streamed
+// Render benchmark: a 20,000-token answer (prose, lists, tables, ~30 code blocks) streamed
 // into the chat's renderer in headless Chromium, beside a naive renderer that re-renders the whole
 // answer (same marked + highlight.js + DOMPurify pipeline) on every delta. Deltas are the host's
 // batches (about `--batch` tokens each, as DeltaBatcher sends them every 24 ms) and arrive one per

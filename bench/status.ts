@@ -1,4 +1,4 @@
-// Status-bar token counter benchmark (issue 4): replays a realistic editing session — 1,000 keystrokes
+// Status-bar token counter benchmark: replays a realistic editing session — 1,000 keystrokes
 // and selection changes with human gaps and pauses, undo, re-selecting text already counted — through
 // the real TokenCounter and KimiClient.countTokens against the test server, on real timers.
 // Prints requests made, requests per pause, requests for unchanged text, and the latency from the last

@@ -1,4 +1,4 @@
-// Conversation store benchmark (issue 9 §4): a 20 MB conversation is saved, then an answer streams
+// Conversation store benchmark: a 20 MB conversation is saved, then an answer streams
 // into it with the controller's rhythm (a delta every 20 ms, a save every second), then another
 // window adds a turn and this one merges it. For each phase: the longest event-loop block (what the
 // user feels as a frozen extension host), wall time and saves. Beside it, the naive save

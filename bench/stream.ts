@@ -1,4 +1,4 @@
-// Streaming cost benchmark (issue 2 §4). One local server sends the same chat stream of 20,000
+// Streaming cost benchmark. One local server sends the same chat stream of 20,000
 // chunks (ASCII, CJK, emoji) in random-sized writes that split UTF-8 characters; separate child
 // processes, run one at a time and interleaved, consume it with (a) raw undici bytes, (b) a minimal
 // undici + line splitter + JSON.parse loop, (c) KimiClient.streamGenerate, (d) the openai package.

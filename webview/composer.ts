@@ -13,7 +13,7 @@ export interface ComposerEvents {
   setWebSearch(on: boolean): void;
 }
 
-/** The built-in search's price per call (moonshot-api.md §2, "The 2026 lineup"). */
+/** The built-in search's price per call (the platform's 2026 price list). */
 export const WEB_SEARCH_TOOLTIP =
   'Web search ($web_search): Kimi may search the web while answering in this conversation. ' +
   'Each search costs $0.005 (¥0.03 on platform.moonshot.cn), and the results count as prompt tokens.';

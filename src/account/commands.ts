@@ -193,7 +193,7 @@ export async function selectModel(kimi: KimiService): Promise<string | undefined
   return picked.id || recommended;
 }
 
-/** premium ≈ 3× the per-token price of standard (moonshot-api.md, "The 2026 lineup"). */
+/** premium ≈ 3× the per-token price of standard (the platform's 2026 price list). */
 function priceLabel(tier: ModelFacts['priceTier']): string {
   if (tier === 'premium') return vscode.l10n.t('premium price');
   if (tier === 'standard') return vscode.l10n.t('standard price');

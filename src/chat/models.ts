@@ -10,7 +10,7 @@ import type { KimiService } from '../core/service';
 import { formatContext } from '../shared/format';
 import type { ModelInfo, ModelOption } from './protocol';
 
-/** 404 "Not found the model <id> or Permission denied" (moonshot-api.md §3). */
+/** 404 "Not found the model <id> or Permission denied", the platform's answer for a model this key cannot use. */
 export function isModelNotFound(e: unknown): boolean {
   return e instanceof InvokeError && e.status === 404 && /model/i.test(e.message);
 }

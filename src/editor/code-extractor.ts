@@ -134,7 +134,7 @@ export class CodeExtractor {
 
 /** Extracts the first code block of a whole answer at once (same rules as streaming). */
 export function extractCode(answer: string): { code: string; found: boolean } {
-  const x = new CodeExtractor();
-  const code = x.push(answer) + x.finish();
-  return { code, found: x.foundCode };
+  const extractor = new CodeExtractor();
+  const code = extractor.push(answer) + extractor.finish();
+  return { code, found: extractor.foundCode };
 }

@@ -3,7 +3,7 @@
 // fragments: id/name in the first fragment of a call, argument pieces after, parallel calls by index).
 import { InvokeConnectionError } from './errors';
 import { normalizeUsage } from './stream';
-import type { ChatCompletion, ChatCompletionChunk, ChatMessage, FinishReason, ToolCall, Usage } from './types';
+import type { ChatCompletionChunk, ChatMessage, FinishReason, ToolCall, Usage } from './types';
 
 export interface AnswerDelta {
   content: string;
@@ -175,26 +175,11 @@ export class AnswerAccumulator {
  * Reads a whole stream into an Answer, handing each chunk's deltas to `onDelta`. Errors of the stream
  * (a cut, an in-band error, an abort) are thrown as they are; nothing partial is returned.
  */
-export async function readAnswer(
-  stream: AsyncIterable<ChatCompletionChunk>,
-  onDelta?: (delta: AnswerDelta, acc: AnswerAccumulator) => void,
-  choice = 0,
-): Promise<Answer> {
-  const acc = new AnswerAccumulator(choice);
+export async function readAnswer(stream: AsyncIterable<ChatCompletionChunk>, onDelta?: (delta: AnswerDelta, acc: AnswerAccumulator) => void): Promise<Answer> {
+  const acc = new AnswerAccumulator();
   for await (const chunk of stream) {
     const delta = acc.push(chunk);
     if (onDelta && (delta.content || delta.reasoning || delta.toolCalls)) onDelta(delta, acc);
   }
   return acc.finish();
-}
-
-/** The same Answer from a non-streamed completion. */
-export function answerFromCompletion(completion: ChatCompletion, choice = 0): Answer {
-  const c = completion.choices.find((x) => x.index === choice) ?? completion.choices[choice];
-  const content = c?.message.content ?? '';
-  const reasoning = c?.message.reasoning_content ?? '';
-  const toolCalls = c?.message.tool_calls ?? [];
-  const answer: Answer = { content, reasoning, finishReason: c?.finish_reason ?? null, toolCalls, message: messageOf(content, reasoning, toolCalls) };
-  if (completion.usage) answer.usage = answerUsage(completion.usage);
-  return answer;
 }

@@ -1,10 +1,10 @@
 // GET /v1/users/me/balance, which (unlike the other endpoints) wraps its answer in {code,data,status}.
 import { InvokeError } from './errors';
-import type { Http } from './http';
+import type { Requests } from './requests';
 import type { Balance, RequestOptions } from './types';
 
-export async function getBalance(http: Http, o: RequestOptions = {}): Promise<Balance> {
-  const res = await http.json<{ code?: number; status?: boolean; data?: Balance; message?: string } & Partial<Balance>>({
+export async function getBalance(requests: Requests, o: RequestOptions = {}): Promise<Balance> {
+  const res = await requests.json<{ code?: number; status?: boolean; data?: Balance; message?: string } & Partial<Balance>>({
     method: 'GET',
     path: '/users/me/balance',
     signal: o.signal,

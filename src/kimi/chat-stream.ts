@@ -9,7 +9,7 @@ import type { ChatCompletionChunk } from './types';
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 
-/** What a stream needs of the request layer (./http implements it; declared here so the two do not import each other). */
+/** What a stream needs of the request layer (./requests.ts implements it; declared here so the two do not import each other). */
 export interface StreamRequests {
   readonly log: ClientLog;
   openStream(req: HttpRequest, started: number, attempt: number): Promise<{ res: HttpResponse; requestId: string | undefined }>;
@@ -19,7 +19,7 @@ export interface StreamRequests {
   streamFailed(req: HttpRequest, started: number, err: Error): void;
 }
 export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  readonly #http: StreamRequests;
+  readonly #requests: StreamRequests;
   readonly #req: HttpRequest;
   #queue: ChatCompletionChunk[] = [];
   #head = 0;
@@ -36,8 +36,8 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   #ended = false;
   #finished = false;
 
-  constructor(http: StreamRequests, req: HttpRequest) {
-    this.#http = http;
+  constructor(requests: StreamRequests, req: HttpRequest) {
+    this.#requests = requests;
     this.#req = req;
   }
 
@@ -55,7 +55,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
 
   /** The consumer stopped (break, return): end the response, which closes its socket. */
   return(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (!this.#finished && this.#res) this.#http.streamStopped(this.#req, this.#started);
+    if (!this.#finished && this.#res) this.#requests.streamStopped(this.#req, this.#started);
     this.#finish();
     return Promise.resolve(DONE);
   }
@@ -68,7 +68,7 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
         const decoder = this.#decoder;
         if (decoder?.failure) throw decoder.failure;
         if (this.#ended) {
-          this.#http.streamComplete(req, this.#started);
+          this.#requests.streamComplete(req, this.#started);
           this.#finished = true;
           this.#closeResponse(true);
           return DONE;
@@ -96,14 +96,14 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
         if (this.#finished) throw transportError(e, req.signal);
         if (this.#yielded || req.signal?.aborted) {
           const err = transportError(e, req.signal);
-          if (req.signal?.aborted) this.#http.streamStopped(req, this.#started);
-          else this.#http.streamFailed(req, this.#started, err);
+          if (req.signal?.aborted) this.#requests.streamStopped(req, this.#started);
+          else this.#requests.streamFailed(req, this.#started, err);
           this.#finished = true;
           throw err;
         }
         try {
           // After a 2xx status (#accepted) a POST is not sent again; retryOrThrow logs why.
-          await this.#http.retryOrThrow(e, req, this.#attempt++, this.#started, this.#accepted);
+          await this.#requests.retryOrThrow(e, req, this.#attempt++, this.#started, this.#accepted);
         } catch (final) {
           this.#finished = true;
           throw final;
@@ -115,11 +115,11 @@ export class ChatStream implements AsyncIterableIterator<ChatCompletionChunk> {
   async #open(): Promise<void> {
     this.#started = performance.now();
     this.#accepted = false;
-    const { res, requestId } = await this.#http.openStream(this.#req, this.#started, this.#attempt);
+    const { res, requestId } = await this.#requests.openStream(this.#req, this.#started, this.#attempt);
     this.#accepted = true;
     this.#res = res;
     this.#body = (res.body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-    this.#decoder = new ChunkDecoder(requestId, (t) => this.#http.log.redact(t));
+    this.#decoder = new ChunkDecoder(requestId, (t) => this.#requests.log.redact(t));
   }
 
   /** `complete`: the answer arrived whole, so the rest of the response is read (not cut) to keep the connection. */

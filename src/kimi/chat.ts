@@ -1,5 +1,5 @@
 // POST /v1/chat/completions, whole or streamed.
-import type { Http } from './http';
+import type { Requests } from './requests';
 import type { HttpRequest } from './transport';
 import { normalizeUsage } from './stream';
 import type { ChatCompletion, ChatCompletionChunk, ChatMessage, ChatParams, RequestOptions } from './types';
@@ -15,12 +15,12 @@ function chatRequest(model: string, messages: ChatMessage[], params: ChatCallPar
   return { method: 'POST', path: '/chat/completions', body, headers, signal, timeoutMs };
 }
 
-export async function generate(http: Http, model: string, messages: ChatMessage[], params: ChatCallParams = {}): Promise<ChatCompletion> {
-  const res = await http.json<ChatCompletion>(chatRequest(model, messages, params, false));
+export async function generate(requests: Requests, model: string, messages: ChatMessage[], params: ChatCallParams = {}): Promise<ChatCompletion> {
+  const res = await requests.json<ChatCompletion>(chatRequest(model, messages, params, false));
   if (res.usage) normalizeUsage(res.usage);
   return res;
 }
 
-export function streamGenerate(http: Http, model: string, messages: ChatMessage[], params: ChatCallParams = {}): AsyncIterableIterator<ChatCompletionChunk> {
-  return http.stream(chatRequest(model, messages, params, true));
+export function streamGenerate(requests: Requests, model: string, messages: ChatMessage[], params: ChatCallParams = {}): AsyncIterableIterator<ChatCompletionChunk> {
+  return requests.stream(chatRequest(model, messages, params, true));
 }

@@ -62,7 +62,7 @@ export class InvokeAuthorizationError extends InvokeError {}
 /** Other 4xx: the request itself is wrong (bad parameter, unknown model, too long, unknown route). */
 export class InvokeBadRequestError extends InvokeError {}
 
-export const QUOTA_ERROR_TYPE = 'exceeded_current_quota_error';
+const QUOTA_ERROR_TYPE = 'exceeded_current_quota_error';
 
 /** True for balance/quota errors, which are never worth retrying. */
 export function isQuotaError(e: unknown): boolean {
@@ -175,15 +175,15 @@ function parseErrorBody(body: string): ParsedErrorBody {
     return { kind: 'api', message: text ? text.slice(0, 200) : undefined };
   }
   if (typeof json !== 'object' || json === null) return { kind: 'api' };
-  const o = json as Record<string, unknown>;
-  if (typeof o.error === 'string') {
-    return { kind: 'urlNotFound', type: o.error, method: str(o.method), url: str(o.url) };
+  const parsed = json as Record<string, unknown>;
+  if (typeof parsed.error === 'string') {
+    return { kind: 'urlNotFound', type: parsed.error, method: str(parsed.method), url: str(parsed.url) };
   }
-  if (typeof o.error === 'object' && o.error !== null) {
-    const e = o.error as Record<string, unknown>;
-    return { kind: 'api', type: str(e.type), message: str(e.message) };
+  if (typeof parsed.error === 'object' && parsed.error !== null) {
+    const error = parsed.error as Record<string, unknown>;
+    return { kind: 'api', type: str(error.type), message: str(error.message) };
   }
-  return { kind: 'api', type: str(o.type), message: str(o.message) };
+  return { kind: 'api', type: str(parsed.type), message: str(parsed.message) };
 }
 
 function str(v: unknown): string | undefined {

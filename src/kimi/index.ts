@@ -10,11 +10,8 @@ export {
   InvokeBadRequestError,
   isQuotaError,
   isAbortError,
-  QUOTA_ERROR_TYPE,
 } from './errors';
-export { redact } from './log';
-export { DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, normalizeBaseUrl } from './transport';
-export { SseParser, type SseEvent } from './sse';
+export { DEFAULT_BASE_URL } from './transport';
 export * from './types';
 export {
   modelFacts,
@@ -27,7 +24,6 @@ export {
 } from './model-facts';
 export {
   chatParams,
-  thinksWith,
   DEFAULT_MAX_TOKENS,
   DEFAULT_MAX_TOKENS_THINKING,
   type ChatPreferences,
@@ -39,7 +35,6 @@ export { messagesFor, FOLDED_HISTORY_INTRO, type HistoryOptions } from './histor
 export {
   AnswerAccumulator,
   readAnswer,
-  answerFromCompletion,
   answerUsage,
   type Answer,
   type AnswerDelta,

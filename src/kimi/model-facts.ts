@@ -1,6 +1,6 @@
-// What the client knows about each Kimi model: one table of known families (from
-// ../shared/moonshot-api.md, "The 2026 lineup"), with the live `GET /v1/models` fields merged over
-// it. Unknown future models get the safe defaults: no sampling parameters, reasoning kept and replayed.
+// What the client knows about each Kimi model: one table of known families (the platform's 2026
+// lineup), with the live `GET /v1/models` fields merged over it.
+// Unknown future models get the safe defaults: no sampling parameters, reasoning kept and replayed.
 import type { Model } from './types';
 
 /** always: the model always reasons; switchable: on by default, can be turned off; none: never. */

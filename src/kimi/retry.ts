@@ -68,7 +68,7 @@ export function retryVerdict(err: unknown, attempt: AttemptInfo): RetryVerdict {
 }
 
 /** The socket or undici error code behind a client error, if any. */
-export function errorCode(err: unknown): string | undefined {
+function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;

@@ -73,9 +73,9 @@ export class ChunkDecoder {
   };
 
   #error(obj: unknown): InvokeError {
-    const o = typeof obj === 'object' && obj !== null ? { ...(obj as Record<string, unknown>) } : { message: String(obj) };
-    if (typeof o.message === 'string') o.message = this.#redact(o.message);
-    return errorFromStreamObject(o, this.#requestId);
+    const error = typeof obj === 'object' && obj !== null ? { ...(obj as Record<string, unknown>) } : { message: String(obj) };
+    if (typeof error.message === 'string') error.message = this.#redact(error.message);
+    return errorFromStreamObject(error, this.#requestId);
   }
 }
 

@@ -1,16 +1,16 @@
 // POST /v1/tokenizers/estimate-token-count: counts prompt tokens without a billed completion.
 import { InvokeError } from './errors';
-import type { Http } from './http';
+import type { Requests } from './requests';
 import type { ChatMessage, RequestOptions } from './types';
 
 const isEmpty = (m: ChatMessage): boolean =>
   (m.content === '' || (Array.isArray(m.content) && m.content.length === 0) || m.content == null) && !m.tool_calls?.length;
 
-export async function countTokens(http: Http, model: string, messages: ChatMessage[], o: RequestOptions = {}): Promise<number> {
+export async function countTokens(requests: Requests, model: string, messages: ChatMessage[], o: RequestOptions = {}): Promise<number> {
   // The endpoint refuses empty messages ("… must not be empty") like chat does; they add nothing to count.
   messages = messages.filter((m) => !isEmpty(m));
   if (messages.length === 0) return 0;
-  const res = await http.json<{ data?: { total_tokens?: number }; total_tokens?: number }>({
+  const res = await requests.json<{ data?: { total_tokens?: number }; total_tokens?: number }>({
     method: 'POST',
     path: '/tokenizers/estimate-token-count',
     body: { model, messages },

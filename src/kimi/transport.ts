@@ -1,4 +1,5 @@
-// HTTP transport: one keep-alive undici dispatcher per client, bound to the base URL's origin.
+// The wire under the request layer (./requests.ts): one keep-alive undici dispatcher per client,
+// bound to the base URL's origin; sends one attempt, no retries or logging.
 // undici is imported on the first request (never at module load) so that activating the extension
 // does not pay for parsing it; the extension build points this import at dist/undici.js.
 import type { Dispatcher } from 'undici';
@@ -10,7 +11,7 @@ type Undici = typeof import('undici');
 
 let undiciModule: Promise<Undici> | undefined;
 
-export function loadUndici(): Promise<Undici> {
+function loadUndici(): Promise<Undici> {
   // A CommonJS bundle imported from ESM shows up as `default`; the package itself has named exports too.
   undiciModule ??= import('undici').then(
     (m) => ((m as unknown as { default?: Undici }).default ?? m) as Undici,
@@ -24,7 +25,7 @@ export function loadUndici(): Promise<Undici> {
 }
 
 export const DEFAULT_BASE_URL = 'https://api.moonshot.cn/v1';
-export const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
 const KEEP_ALIVE_MS = 30_000;
 
 /** Accepts 'https://host', 'https://host/', 'https://host/v1/' and returns 'https://host/v1'. */
@@ -95,9 +96,9 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    const d = this.#dispatcher;
+    const dispatcher = this.#dispatcher;
     this.#dispatcher = undefined;
-    await d?.close();
+    await dispatcher?.close();
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {

@@ -1,5 +1,5 @@
 // Public shapes of the Moonshot API as this client exposes them. Extra fields the server sends are
-// kept (index signatures) because the platform adds fields often; see ../shared/moonshot-api.md.
+// kept (index signatures) because the platform adds fields often.
 
 export interface KimiLogger {
   debug(message: string, ...args: unknown[]): void;

@@ -1,4 +1,4 @@
-// The chat panel at side-bar widths (issue 11 §2): from 260 px up nothing in the header or the
+// The chat panel at side-bar widths: from 260 px up nothing in the header or the
 // composer is clipped: every control lies inside its bar and no button's label is cut ("Senc").
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// What the token counts send (issue 9 §2, issue 11 §3), in a real extension host against the test
+// What the token counts send, in a real extension host against the test
 // server: secret-looking files and texts, excluded files and empty documents are never sent; a failed
 // count shows the local estimate with the reason; a restored chat draft shows its count.
 import * as assert from 'node:assert/strict';

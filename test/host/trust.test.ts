@@ -1,4 +1,4 @@
-// Trust around the key inside a real extension host (issue 9 §1): what the extension exposes, where a
+// Trust around the key inside a real extension host: what the extension exposes, where a
 // key may come from, who may plant one, and where it may be sent.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';

@@ -1,5 +1,5 @@
-// The chat route's request rules per model, worded as the platform words them (see
-// ../shared/moonshot-api.md, "The 2026 lineup"): thinking control, fixed sampling, replayed reasoning,
+// The chat route's request rules per model, worded as the platform words them (its
+// 2026 lineup): thinking control, fixed sampling, replayed reasoning,
 // tool-call pairing. Where the real wording is unknown the message says plainly what is wrong.
 import type { ChatMessage } from '../../src/kimi/types';
 import { ApiError, invalidRequest, isRecord } from './http';

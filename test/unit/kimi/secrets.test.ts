@@ -3,8 +3,8 @@
 import * as assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { startMockServer, type MockServer } from '../../server';
-import { InvokeError, KimiClient, redact } from '../../../src/kimi';
-import { loggableUrl } from '../../../src/kimi/log';
+import { InvokeError, KimiClient } from '../../../src/kimi';
+import { loggableUrl, redact } from '../../../src/kimi/log';
 import { drain, MemoryLogger } from './helpers';
 
 const KEYS = ['sk-SECRETkey0123456789abcdefXYZ', 'plainSecretWithoutPrefix42'];

@@ -1,5 +1,6 @@
-// One API call = attempts through the transport, with typed errors, retries and logging: one info
-// line per attempt (method, path, status, ms, request id) and per retry decision; bodies at debug.
+// The request layer: one API call = attempts through the wire (./transport.ts), with typed errors,
+// retries and logging: one info line per attempt (method, path, status, ms, request id) and per
+// retry decision; bodies at debug.
 import { errorFromResponse, InvokeError } from './errors';
 import type { ClientLog } from './log';
 import { abortReason, retryDelayMs, retryVerdict, sleep } from './retry';
@@ -12,7 +13,7 @@ import { transportError, type HttpRequest, type HttpResponse, type Transport } f
  */
 export type Recover<T> = (signal: AbortSignal | undefined) => Promise<T | undefined>;
 
-export class Http implements StreamRequests {
+export class Requests implements StreamRequests {
   constructor(
     readonly transport: Transport,
     readonly log: ClientLog,
