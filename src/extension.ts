@@ -37,9 +37,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   const kimi = phase('service', () => new KimiService(context, log));
   context.subscriptions.push(log, kimi);
   phase('account', () => registerAccountCommands(context, kimi));
-  const caches = phase('caches', () => registerCaches(context, kimi));
   const status = phase('status', () => registerStatus(context, kimi));
   const chat = phase('chat', () => registerChat(context, kimi));
+  const caches = phase('caches', () => registerCaches(context, kimi, chat));
   phase('editor', () => registerEditor(context, kimi, chat));
   const languageModels = phase('lm', () => registerLanguageModels(context, kimi));
   // Secret storage and the context key settle in the background; nothing waits for them here.
@@ -59,8 +59,7 @@ function makeApi(
 ) {
   return {
     kimi,
-    caches: caches.tree,
-    cachesView: caches.view,
+    caches,
     status: { item: status.item, counter: status.counter },
     chat,
     dialogs,

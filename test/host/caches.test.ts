@@ -19,13 +19,13 @@ describe('shell: context caches tree', () => {
   });
 
   after(async () => {
-    api.caches.pageSize = 20;
+    api.caches.model.pageSize = 20;
     await disconnect(api, server);
   });
 
   beforeEach(async () => {
     server.reset();
-    await api.caches.refresh();
+    await api.caches.model.refresh();
   });
 
   async function makeCache(name: string, tags: string[] = []): Promise<ContextCache> {
@@ -34,8 +34,8 @@ describe('shell: context caches tree', () => {
   }
 
   async function rows(): Promise<CacheNode[]> {
-    await api.caches.refresh();
-    return api.caches.getChildren();
+    await api.caches.model.refresh();
+    return api.caches.tree.getChildren();
   }
 
   const cacheRow = async (id: string) => (await rows()).find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === id);
@@ -47,22 +47,22 @@ describe('shell: context caches tree', () => {
     const names = top.filter((n): n is CacheRow => n.kind === 'cache').map((n) => n.cache.name).sort();
     assert.deepEqual(names, ['alpha', 'beta']);
     const rowA = top.find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === a.id)!;
-    const item = api.caches.getTreeItem(rowA);
+    const item = api.caches.tree.getTreeItem(rowA);
     assert.equal(item.label, 'alpha');
     assert.equal(item.contextValue, 'cache');
     assert.match(String(item.description), /^(pending|ready) · \d[\d,]* tokens · expires in (9|10) min$/);
     assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(a.id));
-    const children = await api.caches.getChildren(rowA);
+    const children = await api.caches.tree.getChildren(rowA);
     assert.deepEqual(children.map((c) => c.kind === 'tag' && c.tag.tag), ['alpha-tag']);
-    assert.equal(api.caches.getTreeItem(children[0]).contextValue, 'tag');
-    assert.deepEqual(await api.caches.getChildren((await cacheRow(b.id))!), []);
+    assert.equal(api.caches.tree.getTreeItem(children[0]).contextValue, 'tag');
+    assert.deepEqual(await api.caches.tree.getChildren((await cacheRow(b.id))!), []);
   });
 
   it('refreshes itself while a cache is pending, until it is ready', async () => {
     const a = await makeCache('pending-one');
     const first = await cacheRow(a.id);
     assert.equal(first?.cache.status, 'pending');
-    await waitFor(() => api.caches.caches.find((c) => c.id === a.id)?.status === 'ready', 'the tree to show the cache ready', 8000);
+    await waitFor(() => api.caches.model.caches.find((c) => c.id === a.id)?.status === 'ready', 'the tree to show the cache ready', 8000);
   });
 
   it('creates a cache from a {messages} argument after showing the token count', async () => {
@@ -81,7 +81,7 @@ describe('shell: context caches tree', () => {
     assert.equal(stored?.model, 'moonshot-v1');
     assert.ok(Math.abs(stored!.expired_at! - (Date.now() / 1000 + 900)) < 30);
     assert.ok(server.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'counted before creating');
-    assert.ok(api.caches.caches.some((c) => c.id === cache.id), 'the tree shows it');
+    assert.ok(api.caches.model.caches.some((c) => c.id === cache.id), 'the tree shows it');
   });
 
   it('creates a cache from the active editor\'s selection', async () => {
@@ -173,7 +173,7 @@ describe('shell: context caches tree', () => {
     await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.addTag', { kind: 'cache', cache: a }));
     assert.deepEqual(shown.error, []);
     assert.equal(server.tags.get('good-tag')?.cache_id, a.id);
-    const tagRow = (await api.caches.getChildren((await cacheRow(a.id))!))[0];
+    const tagRow = (await api.caches.tree.getChildren((await cacheRow(a.id))!))[0];
     assert.equal(tagRow.kind === 'tag' && tagRow.tag.tag, 'good-tag');
     const doc = await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.tags.openContent', tagRow));
     assert.match(doc!.document.getText(), new RegExp(a.id));
@@ -217,8 +217,8 @@ describe('shell: context caches tree', () => {
   });
 
   it('pages with a Load more row', async () => {
-    api.caches.pageSize = 2;
-    api.caches.reset();
+    api.caches.model.pageSize = 2;
+    api.caches.model.reset();
     try {
       for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) await makeCache(n);
       const first = await rows();
@@ -226,14 +226,14 @@ describe('shell: context caches tree', () => {
       assert.equal(first.at(-1)?.kind, 'loadMore');
       await vscode.commands.executeCommand('kimi.caches.loadMore');
       await vscode.commands.executeCommand('kimi.caches.loadMore');
-      const all = await api.caches.getChildren();
+      const all = await api.caches.tree.getChildren();
       assert.equal(all.filter((n) => n.kind === 'cache').length, 5);
       assert.ok(!all.some((n) => n.kind === 'loadMore'));
       // A refresh keeps everything loaded so far.
       assert.equal((await rows()).filter((n) => n.kind === 'cache').length, 5);
     } finally {
-      api.caches.pageSize = 20;
-      api.caches.reset();
+      api.caches.model.pageSize = 20;
+      api.caches.model.reset();
     }
   });
 
@@ -244,7 +244,7 @@ describe('shell: context caches tree', () => {
       const top = await rows();
       assert.equal(top.length, 1);
       assert.equal(top[0].kind, 'problem');
-      await api.caches.getChildren();
+      await api.caches.tree.getChildren();
       server.reset();
       const again = await rows();
       assert.ok(again.every((n) => n.kind !== 'problem'));
@@ -285,7 +285,7 @@ describe('shell: context caches tree', () => {
         server.state.cachingUnavailable = status;
         try {
           assert.deepEqual(await rows(), [], 'an empty tree shows the view\'s welcome');
-          assert.equal(api.caches.unavailable, true);
+          assert.equal(api.caches.model.unavailable, true);
           await rows();
           await vscode.commands.executeCommand('kimi.caches.refresh');
           // Commands still run and say the same.
@@ -295,7 +295,7 @@ describe('shell: context caches tree', () => {
           server.state.cachingUnavailable = undefined;
         }
         await rows();
-        assert.equal(api.caches.unavailable, false);
+        assert.equal(api.caches.model.unavailable, false);
       });
       assert.deepEqual(shown.error, []);
       assert.ok(shown.info.length >= 2 && shown.info.every((m) => /Context caching is not available for this account or platform/.test(m)), JSON.stringify(shown.info));
@@ -308,7 +308,7 @@ describe('shell: context caches tree', () => {
       server.fault({ kind: 'urlNotFound', times: 5 });
       const top = await rows();
       assert.equal(top[0]?.kind, 'problem');
-      assert.equal(api.caches.unavailable, false);
+      assert.equal(api.caches.model.unavailable, false);
       server.reset();
       await rows();
     });
