@@ -5,7 +5,7 @@ import type { MockServer } from '../server';
 import type { KimiApi } from '../../src/extension';
 import type { CacheNode } from '../../src/caches/tree';
 import type { ContextCache } from '../../src/kimi/types';
-import { connectToTestServer, disconnect, kimiApi, scripted, waitFor, withPrompts } from './shell-support';
+import { BACK, connectToTestServer, disconnect, kimiApi, scripted, waitFor, withPrompts } from './shell-support';
 
 type CacheRow = CacheNode & { kind: 'cache' };
 
@@ -82,6 +82,69 @@ describe('shell: context caches tree', () => {
     assert.ok(Math.abs(stored!.expired_at! - (Date.now() / 1000 + 900)) < 30);
     assert.ok(server.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'counted before creating');
     assert.ok(api.caches.model.caches.some((c) => c.id === cache.id), 'the tree shows it');
+  });
+
+  const CONTENT = { messages: [{ role: 'user', content: 'Remember: the answer is 42.' }], name: 'Conversation' };
+  /** Requests that count tokens or change something (listing models before the input is fine). */
+  const writes = (from: number) => server.requests.slice(from).filter((r) => r.method !== 'GET');
+
+  it('Create Context Cache is one input in three steps; Back returns to the previous step with its value', async () => {
+    const { dialogs, shown } = scripted([
+      'first name',
+      BACK,
+      (o) => (o.value === 'first name' ? 'second name' : `step 1 lost its value: ${o.value}`),
+      'first description',
+      '60',
+    ]);
+    const cache = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.ok(cache, shown.error.join('; '));
+    assert.deepEqual(shown.inputs.map((o) => `${o.step}/${o.totalSteps}`), ['1/3', '2/3', '1/3', '2/3', '3/3']);
+    assert.match(shown.inputs[0].title ?? '', /Create Context Cache/);
+    assert.equal(shown.inputs[4].value, '3600', 'the TTL step suggests the longest time to live');
+    const stored = server.caches.get(cache.id);
+    assert.equal(stored?.name, 'second name');
+    assert.equal(stored?.description, 'first description');
+
+    // Back from the last step keeps what was typed in the step before.
+    const again = scripted(['n', 'kept description', BACK, (o) => (o.value === 'kept description' ? o.value : 'lost'), '120']);
+    const second = await withPrompts(api, again.dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.deepEqual(again.shown.inputs.map((o) => o.step), [1, 2, 3, 2, 3]);
+    assert.equal(server.caches.get(second!.id)?.description, 'kept description');
+  });
+
+  for (const step of [1, 2, 3]) {
+    it(`Escape at step ${step} of Create Context Cache cancels without a request`, async () => {
+      const answers = ['name', 'description', '60'].slice(0, step - 1);
+      const { dialogs, shown } = scripted([...answers, undefined]);
+      const before = server.requests.length;
+      const result = await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.create', CONTENT));
+      assert.equal(result, undefined);
+      assert.equal(shown.inputs.length, step);
+      assert.deepEqual(writes(before).map((r) => r.path), []);
+      assert.deepEqual([...shown.error, ...shown.info, ...shown.questions], [], 'nothing said: the user cancelled');
+      assert.equal(server.caches.size, 0);
+    });
+  }
+
+  it('Create Context Cache validates each step as typed, and asks again for an invalid answer', async () => {
+    const messages: Array<string | undefined> = [];
+    const check = (o: vscode.InputBoxOptions, ...values: string[]) => {
+      for (const v of values) messages.push(o.validateInput?.(v) as string | undefined);
+    };
+    const { dialogs, shown } = scripted([
+      (o) => (check(o, 'x'.repeat(257), 'fine'), 'n'),
+      (o) => (check(o, 'x'.repeat(513), ''), ''),
+      (o) => (check(o, 'abc', '0', '3601', '60'), '0'),
+      '90',
+    ]);
+    const before = server.requests.length;
+    const cache = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.deepEqual(messages.map((m) => typeof m === 'string' && m.length > 0), [true, false, true, false, true, true, true, false]);
+    assert.deepEqual(shown.inputs.map((o) => o.step), [1, 2, 3, 3]);
+    assert.ok(cache);
+    const created = writes(before).filter((r) => r.method === 'POST' && r.path === '/v1/caching');
+    assert.equal(created.length, 1, 'one cache created, with the valid TTL');
+    assert.equal((created[0].body as { ttl?: number }).ttl, 90);
   });
 
   it('creates a cache from the active editor\'s selection', async () => {
