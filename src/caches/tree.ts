@@ -21,6 +21,8 @@ export class CacheTree extends Disposable implements vscode.TreeDataProvider<Cac
   private readonly changed = this.register(new vscode.EventEmitter<CacheNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
   readonly view: vscode.TreeView<CacheNode>;
+  /** One row object per loaded cache, so a redraw hands VS Code the rows it already knows. */
+  private readonly rows = new WeakMap<ContextCache, CacheNode & { kind: 'cache' }>();
 
   constructor(private readonly model: CacheModel) {
     super();
@@ -51,14 +53,20 @@ export class CacheTree extends Disposable implements vscode.TreeDataProvider<Cac
     if (node) return [];
     await this.model.ensureLoaded();
     if (this.model.problem !== undefined) return [{ kind: 'problem', message: this.model.problem }];
-    const rows: CacheNode[] = this.model.caches.map((cache) => ({ kind: 'cache', cache }));
+    const rows: CacheNode[] = this.model.caches.map((cache) => this.rowOf(cache));
     return this.model.canLoadMore ? [...rows, { kind: 'loadMore' }] : rows;
   }
 
   getParent(node: CacheNode): CacheNode | undefined {
     if (node.kind !== 'tag') return undefined;
     const cache = this.model.caches.find((c) => c.id === node.tag.cache_id);
-    return cache && { kind: 'cache', cache };
+    return cache && this.rowOf(cache);
+  }
+
+  private rowOf(cache: ContextCache): CacheNode & { kind: 'cache' } {
+    let row = this.rows.get(cache);
+    if (!row) this.rows.set(cache, (row = { kind: 'cache', cache }));
+    return row;
   }
 }
 
@@ -120,7 +128,7 @@ function problemItem(message: string): vscode.TreeItem {
   return item;
 }
 
-export function statusIcon(status: string): vscode.ThemeIcon {
+function statusIcon(status: string): vscode.ThemeIcon {
   switch (status) {
     case 'ready':
       return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));

@@ -119,7 +119,7 @@ describe('shell: context caches tree', () => {
       const before = server.requests.length;
       const result = await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.create', CONTENT));
       assert.equal(result, undefined);
-      assert.equal(shown.inputs.length, step);
+      assert.deepEqual(shown.inputs.map((o) => `${o.step}/${o.totalSteps}`), ['1/3', '2/3', '3/3'].slice(0, step));
       assert.deepEqual(writes(before).map((r) => r.path), []);
       assert.deepEqual([...shown.error, ...shown.info, ...shown.questions], [], 'nothing said: the user cancelled');
       assert.equal(server.caches.size, 0);
