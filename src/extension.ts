@@ -3,7 +3,7 @@
 const loadedAt = performance.now();
 
 import * as vscode from 'vscode';
-import { registerCaches, type CachesHandle } from './caches';
+import { registerCaches, type Caches } from './caches';
 import { registerChat } from './chat';
 import { registerAccountCommands } from './account/commands';
 import type { ChatPanel } from './core/chat-panel';
@@ -13,7 +13,7 @@ import { KimiService } from './core/service';
 import { overrideRegionUrlsForTests } from './core/settings';
 import { registerEditor } from './editor';
 import { registerLanguageModels } from './lm';
-import { registerStatus, type StatusHandle } from './status';
+import { registerStatus, type TokenCountStatus } from './status';
 import { inTestMode } from './core/test-hooks';
 
 type ChatHandle = ReturnType<typeof registerChat>;
@@ -42,9 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   context.subscriptions.push(log, kimi);
   const t = vscode.l10n.t;
   features.start('account', t('the key and model commands'), () => registerAccountCommands(context, kimi));
-  const caches = features.start('caches', t('the Context Caches view'), () => registerCaches(context, kimi));
   const status = features.start('status', t('the status-bar token count'), () => registerStatus(context, kimi));
   const chat = features.start('chat', t('the Kimi chat'), () => registerChat(context, kimi));
+  const caches = features.start('caches', t('the Context Caches view'), () => registerCaches(context, kimi, chat ?? chatUnavailable));
   features.start('editor', t('the editor commands'), () => registerEditor(context, kimi, chat ?? chatUnavailable));
   const languageModels = features.start('lm', t('Kimi in VS Code\'s Chat'), () => registerLanguageModels(context, kimi));
   features.reportFailures();
@@ -56,11 +56,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<KimiAp
   return makeApi({ kimi, caches, status, chat, languageModels, features, timing, ready, extensionMode: context.extensionMode });
 }
 
-/** What the editor's "continue in chat" steps meet when the chat failed to start. */
+/** What the editor's and the caches' chat steps meet when the chat failed to start. */
 const chatUnavailable: ChatPanel = {
+  get conversation(): never {
+    return unavailable();
+  },
   newConversation: unavailable,
   rename: unavailable,
   ask: unavailable,
+  chatWithCache: unavailable,
+  messagesForCache: unavailable,
 };
 
 function unavailable(): never {
@@ -69,8 +74,8 @@ function unavailable(): never {
 
 function makeApi(parts: {
   kimi: KimiService;
-  caches: CachesHandle | undefined;
-  status: StatusHandle | undefined;
+  caches: Caches | undefined;
+  status: TokenCountStatus | undefined;
   chat: ChatHandle | undefined;
   languageModels: ReturnType<typeof registerLanguageModels>;
   features: FeatureStarter;
@@ -87,10 +92,7 @@ function makeApi(parts: {
   return {
     kimi,
     get caches() {
-      return started(parts.caches, 'caches').tree;
-    },
-    get cachesView() {
-      return started(parts.caches, 'caches').view;
+      return started(parts.caches, 'caches');
     },
     get status() {
       const s = started(parts.status, 'status');

@@ -1,6 +1,7 @@
 // The conversation bar: switch (dropdown), new, rename (inline field), delete (inline confirm),
 // and the attached context cache as a chip with a detach button.
 import type { CacheRef, ConversationSummary, ModelInfo } from '../src/chat/protocol';
+import { cacheRefName, cacheRefTarget } from '../src/shared/conversation';
 import { h, icon, iconButton } from './dom';
 import { ui } from './toolkit';
 
@@ -82,11 +83,11 @@ export class Header {
   private renderChip(cache: CacheRef | undefined): void {
     this.chip.hidden = !cache;
     if (!cache) return this.chip.replaceChildren();
-    const name = cache.label ?? cache.id;
+    const name = cacheRefName(cache);
     const what = cache.kind === 'tag' ? 'tag' : 'cache';
     this.chip.replaceChildren(
       icon(cache.kind === 'tag' ? 'tag' : 'database'),
-      h('span', { class: 'cache-name', title: `Answers use context ${what} ${cache.id}` }, `${what}: ${name}`),
+      h('span', { class: 'cache-name', title: `Answers use context ${what} ${cacheRefTarget(cache)}` }, `${what}: ${name}`),
       iconButton('close', `Detach ${what} ${name}`, () => this.events.detachCache()),
     );
   }

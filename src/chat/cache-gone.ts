@@ -2,6 +2,7 @@
 // "Not found the cache … or Permission denied" becomes a plain message with Detach.
 import * as vscode from 'vscode';
 import { InvokeError } from '../kimi';
+import { cacheRefName } from '../shared/conversation';
 import type { CacheRef, TurnError } from './protocol';
 
 /**
@@ -15,7 +16,7 @@ export function isCacheGone(e: unknown, cache: CacheRef | undefined): boolean {
 }
 
 export function cacheGoneError(cache: CacheRef): TurnError {
-  const name = cache.label ?? cache.id;
+  const name = cacheRefName(cache);
   const message = cache.kind === 'tag'
     ? vscode.l10n.t('The context cache tag "{0}" this conversation uses no longer exists (deleted, or its cache expired). Detach it to go on without the cache.', name)
     : vscode.l10n.t('The context cache "{0}" this conversation uses no longer exists (expired or deleted). Detach it to go on without the cache.', name);

@@ -7,6 +7,7 @@ import { setContext } from '../core/command';
 import { NoApiKeyError } from '../core/errors';
 import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
+import { cacheRefName } from '../shared/conversation';
 import { cacheGoneError, isCacheGone } from './cache-gone';
 import { CodeActions } from './code-actions';
 import { DraftTokens } from './draft-tokens';
@@ -456,7 +457,7 @@ export class ChatController implements vscode.Disposable {
     while (this.current) await this.stopAndWait();
     const configured = this.kimi.settings().model;
     const model = configured.startsWith('moonshot-v1') ? configured : CACHE_CHAT_MODEL;
-    const conversation = await this.newConversation({ cache, model, title: vscode.l10n.t('Chat with {0}', cache.label ?? cache.id) });
+    const conversation = await this.newConversation({ cache, model, title: vscode.l10n.t('Chat with {0}', cacheRefName(cache)) });
     await this.reveal(true);
     return conversation;
   }

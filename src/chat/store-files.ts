@@ -8,7 +8,7 @@ import type { Conversation, ConversationSummary } from './protocol';
 import { INDEX_FILE, readWithFingerprint, type IndexState } from './store-index';
 import { fingerprint, parseConversationBytes } from './store-io';
 import type { StoredConversation } from './store-merge';
-import { CONVERSATION_ID } from './validate';
+import { CONVERSATION_ID, readCacheRef } from './validate';
 
 export interface StoreLog {
   warn(message: string): void;
@@ -53,6 +53,12 @@ export function summaryOf(c: Conversation): ConversationSummary {
 
 export function checkConversation(c: StoredConversation, id: string): StoredConversation {
   if (!c || c.id !== id || !Array.isArray(c.turns)) throw new Error('not a conversation file');
+  if (c.cache !== undefined) {
+    // Files from older versions say {kind, id}. A reference that cannot be read is dropped, the turns kept.
+    const cache = readCacheRef(c.cache);
+    if (cache) c.cache = cache;
+    else delete c.cache;
+  }
   return c;
 }
 

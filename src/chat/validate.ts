@@ -1,7 +1,7 @@
 // The host trusts nothing the webview sends: every message is checked field by field (types, sizes,
 // allowed values) and rebuilt from the checked fields. Anything else is dropped by the caller.
 // No vscode import: unit-tested in plain Node.
-import type { CodeAction, ErrorAction, WebviewMessage } from './protocol';
+import type { CacheRef, CodeAction, ErrorAction, WebviewMessage } from './protocol';
 
 export const LIMITS = {
   /** A question or draft: large enough for pasted files, small enough to keep the host responsive. */
@@ -88,4 +88,23 @@ export function describeRejected(raw: unknown): string {
   if (!isRecord(raw)) return `a ${raw === null ? 'null' : Array.isArray(raw) ? 'array' : typeof raw}`;
   const type = typeof raw.type === 'string' ? JSON.stringify(raw.type.slice(0, 40)) : 'no type';
   return `type ${type} with keys ${Object.keys(raw).slice(0, 10).join(', ')}`;
+}
+
+/**
+ * A conversation's cache as saved: `{kind, cacheId | tag, label?}`, or the older `{kind, id, label?}`
+ * (id meaning cache id or tag name), read into today's shape. Anything else is undefined.
+ */
+export function readCacheRef(raw: unknown): CacheRef | undefined {
+  if (!isRecord(raw)) return undefined;
+  const label = typeof raw.label === 'string' && raw.label ? { label: raw.label } : {};
+  const target = (key: string) => (typeof raw[key] === 'string' && raw[key] ? (raw[key] as string) : undefined);
+  if (raw.kind === 'cache') {
+    const cacheId = target('cacheId') ?? target('id');
+    return cacheId ? { kind: 'cache', cacheId, ...label } : undefined;
+  }
+  if (raw.kind === 'tag') {
+    const tag = target('tag') ?? target('id');
+    return tag ? { kind: 'tag', tag, ...label } : undefined;
+  }
+  return undefined;
 }

@@ -7,8 +7,18 @@ export interface PickOptions<T> extends vscode.QuickPickOptions {
   active?: T;
 }
 
+/** One step of a multi-step input: the box shows "step/totalSteps" and, after the first, a Back button. */
+export interface StepOptions extends vscode.InputBoxOptions {
+  step: number;
+  totalSteps: number;
+}
+
+/** A step's answer: the accepted value, Back, or undefined when cancelled (Escape, focus lost). */
+export type StepAnswer = string | { back: true } | undefined;
+
 export interface Dialogs {
   input(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+  step(options: StepOptions): Thenable<StepAnswer>;
   pick<T extends vscode.QuickPickItem>(items: readonly T[] | Thenable<readonly T[]>, options: PickOptions<T>): Thenable<T | undefined>;
   /** A modal question; true only when the user chose `action`. */
   confirm(message: string, detail: string, action: string): Thenable<boolean>;
@@ -21,6 +31,7 @@ export interface Dialogs {
 
 export const defaultDialogs: Dialogs = {
   input: (options) => vscode.window.showInputBox(options),
+  step: (options) => showStep(options),
   pick: (items, options) => (options.active ? pickWithActive(items, options.active, options) : vscode.window.showQuickPick(items, options)),
   confirm: async (message, detail, action) =>
     (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action,
@@ -57,5 +68,47 @@ async function pickWithActive<T extends vscode.QuickPickItem>(items: readonly T[
       quickPick.dispose();
     });
     quickPick.show();
+  });
+}
+
+/** An input box that validates as the user types and accepts only a valid value. */
+function showStep(options: StepOptions): Promise<StepAnswer> {
+  const box = vscode.window.createInputBox();
+  Object.assign(box, {
+    title: options.title,
+    step: options.step,
+    totalSteps: options.totalSteps,
+    value: options.value ?? '',
+    prompt: options.prompt,
+    placeholder: options.placeHolder,
+    ignoreFocusOut: options.ignoreFocusOut ?? false,
+    buttons: options.step > 1 ? [vscode.QuickInputButtons.Back] : [],
+  });
+  const check = async (value: string) => (await options.validateInput?.(value)) ?? undefined;
+  return new Promise<StepAnswer>((resolve) => {
+    box.onDidChangeValue(async (value) => {
+      const message = await check(value);
+      if (box.value === value) box.validationMessage = message;
+    });
+    box.onDidAccept(async () => {
+      const value = box.value;
+      const message = await check(value);
+      box.validationMessage = message;
+      if (message || box.value !== value) return;
+      resolve(value);
+      box.hide();
+    });
+    box.onDidTriggerButton((button) => {
+      if (button !== vscode.QuickInputButtons.Back) return;
+      resolve({ back: true });
+      box.hide();
+    });
+    box.onDidHide(() => {
+      resolve(undefined);
+      box.dispose();
+    });
+    box.show();
+    // A preset value is checked at once, as showInputBox does.
+    void check(box.value).then((message) => (box.validationMessage = message));
   });
 }

@@ -44,7 +44,7 @@ export interface RunResult {
 
 /** The `role: "cache"` message the API wants first when a conversation uses a context cache. */
 export function cacheMessage(cache: CacheRef): ChatMessage {
-  return { role: 'cache', content: cache.kind === 'tag' ? `tag=${cache.id}` : `cache_id=${cache.id}` };
+  return { role: 'cache', content: cache.kind === 'tag' ? `tag=${cache.tag}` : `cache_id=${cache.cacheId}` };
 }
 
 /**

@@ -38,12 +38,17 @@ export interface Turn {
   webSearches?: number;
 }
 
-/** A conversation attached to a context cache sends {role:'cache'} first. */
-export interface CacheRef {
-  kind: 'cache' | 'tag';
-  /** Cache id or tag name. */
-  id: string;
-  label?: string;
+/** A conversation attached to a context cache (by its id, or by a tag naming it) sends {role:'cache'} first. */
+export type CacheRef = { kind: 'cache'; cacheId: string; label?: string } | { kind: 'tag'; tag: string; label?: string };
+
+/** What the user knows the cache by: its name when known, else the cache id or the tag. */
+export function cacheRefName(ref: CacheRef): string {
+  return ref.label ?? cacheRefTarget(ref);
+}
+
+/** The cache id, or the tag name. */
+export function cacheRefTarget(ref: CacheRef): string {
+  return ref.kind === 'tag' ? ref.tag : ref.cacheId;
 }
 
 export interface Conversation {

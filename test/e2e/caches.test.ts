@@ -47,6 +47,61 @@ describe('e2e: context caches and the token count', () => {
     await row.filter({ hasText: /expires in (1|2) min/ }).waitFor({ timeout: 15_000 });
   });
 
+  it('Create Context Cache: name → description → TTL in one input (1/3…3/3), Back keeps the name, Escape sends nothing', async () => {
+    const { page, mock } = wb();
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await (await wb().quickInput()).fill('add.ts');
+    await wb().pickQuickItem('add.ts');
+    const widget = page.locator('.quick-input-widget');
+    const title = widget.locator('.quick-input-title');
+    const back = widget.getByRole('button', { name: /^Back/ });
+    const before = mock.requests.length;
+
+    await wb().runCommand('Kimi: Create Context Cache');
+    const input = await wb().quickInput();
+    await title.filter({ hasText: /Create Context Cache: name.*1\/3/ }).waitFor({ timeout: 15_000 });
+    assert.equal(await input.inputValue(), 'add.ts', 'the file name is suggested');
+    assert.equal(await back.count(), 0, 'no Back on the first step');
+    await input.fill('e2e wizard');
+    await input.press('Enter');
+    await title.filter({ hasText: /description.*2\/3/ }).waitFor({ timeout: 10_000 });
+    await back.click();
+    await title.filter({ hasText: /name.*1\/3/ }).waitFor({ timeout: 10_000 });
+    assert.equal(await input.inputValue(), 'e2e wizard', 'Back keeps what was typed');
+    await input.press('Enter');
+    await title.filter({ hasText: /2\/3/ }).waitFor({ timeout: 10_000 });
+    await input.press('Enter');
+    await title.filter({ hasText: /time to live.*3\/3/ }).waitFor({ timeout: 10_000 });
+    await input.fill('abc');
+    await widget.locator('.quick-input-message').filter({ hasText: /whole number of seconds/ }).waitFor({ timeout: 10_000 });
+    // Enter on an invalid value keeps the step open.
+    await input.press('Enter');
+    await title.filter({ hasText: /3\/3/ }).waitFor({ timeout: 10_000 });
+    await input.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    // (The status bar counts the open file's tokens meanwhile: only the cache's own count matters here.)
+    const sent = mock.requests.slice(before).filter((r) => r.path === '/v1/caching' || JSON.stringify(r.body ?? '').includes('File: src/add.ts'));
+    assert.deepEqual(sent.map((r) => r.path), [], 'cancelled: nothing counted or created');
+
+    // The whole way through creates the cache with what was entered.
+    await wb().runCommand('Kimi: Create Context Cache');
+    await title.filter({ hasText: /1\/3/ }).waitFor({ timeout: 15_000 });
+    await input.fill('e2e wizard');
+    await input.press('Enter');
+    await title.filter({ hasText: /2\/3/ }).waitFor({ timeout: 10_000 });
+    await input.fill('made in three steps');
+    await input.press('Enter');
+    await title.filter({ hasText: /3\/3/ }).waitFor({ timeout: 10_000 });
+    await input.fill('300');
+    await input.press('Enter');
+    await page.locator('.monaco-dialog-box').getByRole('button', { name: 'Create Cache' }).click({ timeout: 15_000 });
+    const deadline = Date.now() + 15_000;
+    const created = () => [...mock.caches.values()].find((c) => c.name === 'e2e wizard');
+    while (Date.now() < deadline && !created()) await page.waitForTimeout(200);
+    assert.equal(created()?.description, 'made in three steps');
+  });
+
   it('shows "N tokens · P% of 256K" in the status bar for the open file', async () => {
     const { page } = wb();
     await page.keyboard.press('Escape');

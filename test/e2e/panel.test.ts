@@ -233,7 +233,7 @@ describe('webview: chat panel (headless Chromium)', function () {
     await page.locator('#conversation-picker').click();
     await page.locator('#conversation-picker vscode-option', { hasText: 'Second chat' }).click();
     await waitPosted(page, (m) => m.type === 'switchConversation' && m.id === 'c-two', 'switch');
-    await send(page, state({ conversation: conversation({ id: 'c-two', title: 'Second chat', turns: [], draft: 'draft of two', cache: { kind: 'cache', id: 'cache-abc', label: 'Project docs' } }) }));
+    await send(page, state({ conversation: conversation({ id: 'c-two', title: 'Second chat', turns: [], draft: 'draft of two', cache: { kind: 'cache', cacheId: 'cache-abc', label: 'Project docs' } }) }));
     await page.locator('.welcome').waitFor();
     assert.equal(await page.locator('#prompt').inputValue(), 'draft of two');
     assert.match((await page.locator('.cache-chip').textContent()) ?? '', /cache: Project docs/);

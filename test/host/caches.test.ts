@@ -5,7 +5,7 @@ import type { MockServer } from '../server';
 import type { KimiApi } from '../../src/extension';
 import type { CacheNode } from '../../src/caches/tree';
 import type { ContextCache } from '../../src/kimi/types';
-import { connectToTestServer, disconnect, kimiApi, scripted, waitFor, withPrompts } from './shell-support';
+import { BACK, connectToTestServer, disconnect, kimiApi, scripted, waitFor, withPrompts } from './shell-support';
 
 type CacheRow = CacheNode & { kind: 'cache' };
 
@@ -19,13 +19,13 @@ describe('shell: context caches tree', () => {
   });
 
   after(async () => {
-    api.caches.pageSize = 20;
+    api.caches.model.pageSize = 20;
     await disconnect(api, server);
   });
 
   beforeEach(async () => {
     server.reset();
-    await api.caches.refresh();
+    await api.caches.model.refresh();
   });
 
   async function makeCache(name: string, tags: string[] = []): Promise<ContextCache> {
@@ -34,8 +34,8 @@ describe('shell: context caches tree', () => {
   }
 
   async function rows(): Promise<CacheNode[]> {
-    await api.caches.refresh();
-    return api.caches.getChildren();
+    await api.caches.model.refresh();
+    return api.caches.tree.getChildren();
   }
 
   const cacheRow = async (id: string) => (await rows()).find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === id);
@@ -47,22 +47,22 @@ describe('shell: context caches tree', () => {
     const names = top.filter((n): n is CacheRow => n.kind === 'cache').map((n) => n.cache.name).sort();
     assert.deepEqual(names, ['alpha', 'beta']);
     const rowA = top.find((n): n is CacheRow => n.kind === 'cache' && n.cache.id === a.id)!;
-    const item = api.caches.getTreeItem(rowA);
+    const item = api.caches.tree.getTreeItem(rowA);
     assert.equal(item.label, 'alpha');
     assert.equal(item.contextValue, 'cache');
     assert.match(String(item.description), /^(pending|ready) · \d[\d,]* tokens · expires in (9|10) min$/);
     assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(a.id));
-    const children = await api.caches.getChildren(rowA);
+    const children = await api.caches.tree.getChildren(rowA);
     assert.deepEqual(children.map((c) => c.kind === 'tag' && c.tag.tag), ['alpha-tag']);
-    assert.equal(api.caches.getTreeItem(children[0]).contextValue, 'tag');
-    assert.deepEqual(await api.caches.getChildren((await cacheRow(b.id))!), []);
+    assert.equal(api.caches.tree.getTreeItem(children[0]).contextValue, 'tag');
+    assert.deepEqual(await api.caches.tree.getChildren((await cacheRow(b.id))!), []);
   });
 
   it('refreshes itself while a cache is pending, until it is ready', async () => {
     const a = await makeCache('pending-one');
     const first = await cacheRow(a.id);
     assert.equal(first?.cache.status, 'pending');
-    await waitFor(() => api.caches.caches.find((c) => c.id === a.id)?.status === 'ready', 'the tree to show the cache ready', 8000);
+    await waitFor(() => api.caches.model.caches.find((c) => c.id === a.id)?.status === 'ready', 'the tree to show the cache ready', 8000);
   });
 
   it('creates a cache from a {messages} argument after showing the token count', async () => {
@@ -81,7 +81,70 @@ describe('shell: context caches tree', () => {
     assert.equal(stored?.model, 'moonshot-v1');
     assert.ok(Math.abs(stored!.expired_at! - (Date.now() / 1000 + 900)) < 30);
     assert.ok(server.requests.some((r) => r.path === '/v1/tokenizers/estimate-token-count'), 'counted before creating');
-    assert.ok(api.caches.caches.some((c) => c.id === cache.id), 'the tree shows it');
+    assert.ok(api.caches.model.caches.some((c) => c.id === cache.id), 'the tree shows it');
+  });
+
+  const CONTENT = { messages: [{ role: 'user', content: 'Remember: the answer is 42.' }], name: 'Conversation' };
+  /** Requests that count tokens or change something (listing models before the input is fine). */
+  const writes = (from: number) => server.requests.slice(from).filter((r) => r.method !== 'GET');
+
+  it('Create Context Cache is one input in three steps; Back returns to the previous step with its value', async () => {
+    const { dialogs, shown } = scripted([
+      'first name',
+      BACK,
+      (o) => (o.value === 'first name' ? 'second name' : `step 1 lost its value: ${o.value}`),
+      'first description',
+      '60',
+    ]);
+    const cache = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.ok(cache, shown.error.join('; '));
+    assert.deepEqual(shown.inputs.map((o) => `${o.step}/${o.totalSteps}`), ['1/3', '2/3', '1/3', '2/3', '3/3']);
+    assert.match(shown.inputs[0].title ?? '', /Create Context Cache/);
+    assert.equal(shown.inputs[4].value, '3600', 'the TTL step suggests the longest time to live');
+    const stored = server.caches.get(cache.id);
+    assert.equal(stored?.name, 'second name');
+    assert.equal(stored?.description, 'first description');
+
+    // Back from the last step keeps what was typed in the step before.
+    const again = scripted(['n', 'kept description', BACK, (o) => (o.value === 'kept description' ? o.value : 'lost'), '120']);
+    const second = await withPrompts(api, again.dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.deepEqual(again.shown.inputs.map((o) => o.step), [1, 2, 3, 2, 3]);
+    assert.equal(server.caches.get(second!.id)?.description, 'kept description');
+  });
+
+  for (const step of [1, 2, 3]) {
+    it(`Escape at step ${step} of Create Context Cache cancels without a request`, async () => {
+      const answers = ['name', 'description', '60'].slice(0, step - 1);
+      const { dialogs, shown } = scripted([...answers, undefined]);
+      const before = server.requests.length;
+      const result = await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.create', CONTENT));
+      assert.equal(result, undefined);
+      assert.deepEqual(shown.inputs.map((o) => `${o.step}/${o.totalSteps}`), ['1/3', '2/3', '3/3'].slice(0, step));
+      assert.deepEqual(writes(before).map((r) => r.path), []);
+      assert.deepEqual([...shown.error, ...shown.info, ...shown.questions], [], 'nothing said: the user cancelled');
+      assert.equal(server.caches.size, 0);
+    });
+  }
+
+  it('Create Context Cache validates each step as typed, and asks again for an invalid answer', async () => {
+    const messages: Array<string | undefined> = [];
+    const check = (o: vscode.InputBoxOptions, ...values: string[]) => {
+      for (const v of values) messages.push(o.validateInput?.(v) as string | undefined);
+    };
+    const { dialogs, shown } = scripted([
+      (o) => (check(o, 'x'.repeat(257), 'fine'), 'n'),
+      (o) => (check(o, 'x'.repeat(513), ''), ''),
+      (o) => (check(o, 'abc', '0', '3601', '60'), '0'),
+      '90',
+    ]);
+    const before = server.requests.length;
+    const cache = await withPrompts(api, dialogs, () => vscode.commands.executeCommand<ContextCache>('kimi.caches.create', CONTENT));
+    assert.deepEqual(messages.map((m) => typeof m === 'string' && m.length > 0), [true, false, true, false, true, true, true, false]);
+    assert.deepEqual(shown.inputs.map((o) => o.step), [1, 2, 3, 3]);
+    assert.ok(cache);
+    const created = writes(before).filter((r) => r.method === 'POST' && r.path === '/v1/caching');
+    assert.equal(created.length, 1, 'one cache created, with the valid TTL');
+    assert.equal((created[0].body as { ttl?: number }).ttl, 90);
   });
 
   it('creates a cache from the active editor\'s selection', async () => {
@@ -173,7 +236,7 @@ describe('shell: context caches tree', () => {
     await withPrompts(api, dialogs, () => vscode.commands.executeCommand('kimi.caches.addTag', { kind: 'cache', cache: a }));
     assert.deepEqual(shown.error, []);
     assert.equal(server.tags.get('good-tag')?.cache_id, a.id);
-    const tagRow = (await api.caches.getChildren((await cacheRow(a.id))!))[0];
+    const tagRow = (await api.caches.tree.getChildren((await cacheRow(a.id))!))[0];
     assert.equal(tagRow.kind === 'tag' && tagRow.tag.tag, 'good-tag');
     const doc = await withPrompts(api, scripted([]).dialogs, () => vscode.commands.executeCommand<vscode.TextEditor>('kimi.tags.openContent', tagRow));
     assert.match(doc!.document.getText(), new RegExp(a.id));
@@ -217,8 +280,8 @@ describe('shell: context caches tree', () => {
   });
 
   it('pages with a Load more row', async () => {
-    api.caches.pageSize = 2;
-    api.caches.reset();
+    api.caches.model.pageSize = 2;
+    api.caches.model.reset();
     try {
       for (const n of ['p1', 'p2', 'p3', 'p4', 'p5']) await makeCache(n);
       const first = await rows();
@@ -226,14 +289,14 @@ describe('shell: context caches tree', () => {
       assert.equal(first.at(-1)?.kind, 'loadMore');
       await vscode.commands.executeCommand('kimi.caches.loadMore');
       await vscode.commands.executeCommand('kimi.caches.loadMore');
-      const all = await api.caches.getChildren();
+      const all = await api.caches.tree.getChildren();
       assert.equal(all.filter((n) => n.kind === 'cache').length, 5);
       assert.ok(!all.some((n) => n.kind === 'loadMore'));
       // A refresh keeps everything loaded so far.
       assert.equal((await rows()).filter((n) => n.kind === 'cache').length, 5);
     } finally {
-      api.caches.pageSize = 20;
-      api.caches.reset();
+      api.caches.model.pageSize = 20;
+      api.caches.model.reset();
     }
   });
 
@@ -244,7 +307,7 @@ describe('shell: context caches tree', () => {
       const top = await rows();
       assert.equal(top.length, 1);
       assert.equal(top[0].kind, 'problem');
-      await api.caches.getChildren();
+      await api.caches.tree.getChildren();
       server.reset();
       const again = await rows();
       assert.ok(again.every((n) => n.kind !== 'problem'));
@@ -285,7 +348,7 @@ describe('shell: context caches tree', () => {
         server.state.cachingUnavailable = status;
         try {
           assert.deepEqual(await rows(), [], 'an empty tree shows the view\'s welcome');
-          assert.equal(api.caches.unavailable, true);
+          assert.equal(api.caches.model.unavailable, true);
           await rows();
           await vscode.commands.executeCommand('kimi.caches.refresh');
           // Commands still run and say the same.
@@ -295,7 +358,7 @@ describe('shell: context caches tree', () => {
           server.state.cachingUnavailable = undefined;
         }
         await rows();
-        assert.equal(api.caches.unavailable, false);
+        assert.equal(api.caches.model.unavailable, false);
       });
       assert.deepEqual(shown.error, []);
       assert.ok(shown.info.length >= 2 && shown.info.every((m) => /Context caching is not available for this account or platform/.test(m)), JSON.stringify(shown.info));
@@ -308,7 +371,7 @@ describe('shell: context caches tree', () => {
       server.fault({ kind: 'urlNotFound', times: 5 });
       const top = await rows();
       assert.equal(top[0]?.kind, 'problem');
-      assert.equal(api.caches.unavailable, false);
+      assert.equal(api.caches.model.unavailable, false);
       server.reset();
       await rows();
     });

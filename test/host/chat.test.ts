@@ -277,7 +277,7 @@ describe('chat: host side in a real extension host', () => {
     const cache = await client.createCache('moonshot-v1', [{ role: 'system', content: 'Project docs.' }], { name: 'docs', ttl: 600 });
     const id = await vscode.commands.executeCommand<string>('kimi.caches.chatWith', { kind: 'cache', cache });
     assert.equal(controller.conversation.id, id);
-    assert.deepEqual(controller.conversation.cache, { kind: 'cache', id: cache.id, label: 'docs' });
+    assert.deepEqual(controller.conversation.cache, { kind: 'cache', cacheId: cache.id, label: 'docs' });
     const turn = await controller.send('echo:cached hello');
     assert.equal(turn.content, 'cached hello');
     const sent = chatRequests(server).at(-1)!.body as { model: string; messages: unknown[]; tools?: unknown };
@@ -305,7 +305,7 @@ describe('chat: host side in a real extension host', () => {
       () => vscode.commands.executeCommand('kimi.caches.chatWith'),
     );
     assert.ok(picks.some((l) => l.includes('docs')) && picks.some((l) => l.includes('team-docs')), JSON.stringify(picks));
-    assert.deepEqual(controller.conversation.cache, { kind: 'tag', id: 'team-docs', label: 'team-docs' });
+    assert.deepEqual(controller.conversation.cache, { kind: 'tag', tag: 'team-docs', label: 'team-docs' });
 
     await controller.handleMessage({ type: 'detachCache' });
     await controller.send('echo:plain');

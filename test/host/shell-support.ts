@@ -2,7 +2,7 @@
 // setting kimi.baseUrl, and scripted answers to the extension's dialogs.
 import * as vscode from 'vscode';
 import type { KimiApi } from '../../src/extension';
-import type { Dialogs } from '../../src/core/dialogs';
+import type { Dialogs, StepOptions } from '../../src/core/dialogs';
 import { startMockServer, type MockServer } from '../server';
 
 export const EXTENSION_ID = 'kimi-vscode.kimi-vscode';
@@ -51,9 +51,19 @@ export async function withPrompts<T>(api: KimiApi, answers: Partial<Dialogs>, bo
   }
 }
 
-/** A dialogs stand-in that answers input boxes from a queue and records messages. */
-export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBoxOptions) => string | undefined)>, confirm = true) {
-  const shown: { info: string[]; warn: string[]; error: string[]; inputs: vscode.InputBoxOptions[]; confirms: string[]; questions: string[] } = {
+/** A step answer: the Back button of a multi-step input. */
+export const BACK = { back: true } as const;
+
+type Answer = string | undefined | typeof BACK;
+/** A box's options; a step of a multi-step input also has step/totalSteps. */
+type Box = vscode.InputBoxOptions & Partial<StepOptions>;
+
+/**
+ * A dialogs stand-in that answers input boxes (single ones and the steps of a multi-step input) from
+ * one queue and records messages.
+ */
+export function scripted(inputs: Array<Answer | ((o: Box) => Answer)>, confirm = true) {
+  const shown: { info: string[]; warn: string[]; error: string[]; inputs: Box[]; confirms: string[]; questions: string[] } = {
     info: [],
     warn: [],
     error: [],
@@ -61,13 +71,19 @@ export function scripted(inputs: Array<string | undefined | ((o: vscode.InputBox
     confirms: [],
     questions: [],
   };
+  const answer = (o: Box): Answer => {
+    shown.inputs.push(o);
+    if (!inputs.length) throw new Error(`unexpected input box: ${o.title ?? o.prompt}`);
+    const next = inputs.shift();
+    return typeof next === 'function' ? next(o) : next;
+  };
   const dialogs: Partial<Dialogs> = {
     input: async (o) => {
-      shown.inputs.push(o);
-      if (!inputs.length) throw new Error(`unexpected input box: ${o.title ?? o.prompt}`);
-      const next = inputs.shift();
-      return typeof next === 'function' ? next(o) : next;
+      const next = answer(o);
+      if (typeof next === 'object') throw new Error(`Back answered to a single input box: ${o.title ?? o.prompt}`);
+      return next;
     },
+    step: async (o) => answer(o),
     confirm: async (message) => {
       shown.confirms.push(message);
       return confirm;

@@ -90,14 +90,14 @@ describe('ChatRun against the test server', () => {
   });
 
   it('sends the cache message first for a conversation attached to a cache or a tag', async () => {
-    const withTag: Pick<Conversation, 'cache'> = { cache: { kind: 'tag', id: 'my-docs' } };
+    const withTag: Pick<Conversation, 'cache'> = { cache: { kind: 'tag', tag: 'my-docs' } };
     assert.deepEqual(toApiMessages(withTag, [turn('user', 'q')]), [
       { role: 'cache', content: 'tag=my-docs' },
       { role: 'user', content: 'q' },
     ]);
     const client2 = client;
     const cache = await client2.createCache('moonshot-v1', [{ role: 'system', content: 'You know the docs.' }], { ttl: 600 });
-    const messages = toApiMessages({ cache: { kind: 'cache', id: cache.id } }, [turn('user', 'echo:ok')]);
+    const messages = toApiMessages({ cache: { kind: 'cache', cacheId: cache.id } }, [turn('user', 'echo:ok')]);
     assert.deepEqual(messages[0], { role: 'cache', content: `cache_id=${cache.id}` });
     let text = '';
     await new ChatRun({ client, model: 'moonshot-v1-8k', messages, maxTokens: 10, onText: (t) => (text += t) }).start();
