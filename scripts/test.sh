@@ -57,21 +57,49 @@ suite() {
   [[ $verdict == ok* ]] || failed=1
 }
 
+# bg_stage NAME COMMAND...: starts a setup stage in the background, its output in $LOGS/NAME.log;
+# wait_stage NAME waits for it, prints its log and records its own time. The code-server installs are
+# mostly download, unpacking and single-threaded native builds, so they overlap each other and the
+# steps that do not need them (npm ci, build, tsc, eslint, unit).
+declare -A bg_pid bg_start
+bg_stage() {
+  local name=$1
+  shift
+  echo "=== $name (in the background, log: .vscode-test/logs/$name.log): $*"
+  bg_start[$name]=$(now)
+  "$@" >"$LOGS/$name.log" 2>&1 &
+  bg_pid[$name]=$!
+}
+wait_stage() {
+  local name=$1 rc
+  [[ -n ${bg_pid[$name]:-} ]] || return 0
+  wait "${bg_pid[$name]}"
+  rc=$?
+  echo "=== $name finished:"
+  sed 's/^/  /' "$LOGS/$name.log"
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$(elapsed "${bg_start[$name]}")" "$([[ $rc == 0 ]] && echo "ok (overlapped)" || echo "FAILED (exit $rc)")")")
+  bg_pid[$name]=""
+  [[ $rc == 0 ]] || failed=1
+  return $rc
+}
+
 t0=$(now)
-stage install bash scripts/vscode/install.sh || { echo "test.sh: install failed"; exit 1; }
+# Debian packages first, once: the two installs below would otherwise both queue on apt's lock.
+stage apt bash scripts/vscode/install.sh --apt-only || { echo "test.sh: apt install failed"; exit 1; }
+bg_stage install bash scripts/vscode/install.sh
 if [[ " $SUITES " == *" host-old "* ]]; then
-  stage install-old bash scripts/vscode/install.sh --old || { echo "test.sh: install of the old VS Code failed"; exit 1; }
+  bg_stage install-old bash scripts/vscode/install.sh --old
 fi
 # npm ci on a fresh clone (or when the lockfile changed since the last install); otherwise keep node_modules.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  stage npm-ci npm ci --no-audit --no-fund || { echo "test.sh: npm ci failed"; exit 1; }
+  stage npm-ci npm ci --prefer-offline --no-audit --no-fund || { echo "test.sh: npm ci failed"; wait; exit 1; }
 fi
 # A test bundle whose source was deleted would still run: drop those before building.
 find dist/test -name '*.test.js' 2>/dev/null | while IFS= read -r js; do
   src="${js#dist/}"
   [[ -f ${src%.js}.ts ]] || rm -f "$js" "$js.map"
 done
-stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; exit 1; }
+stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; wait; exit 1; }
 stage tsc npx tsc --noEmit -p .
 stage eslint npx eslint .
 
@@ -79,10 +107,16 @@ for s in $SUITES; do
   case $s in
     unit) suite unit npx mocha --config test/unit/.mocharc.json ;;
     host)
+      wait_stage install || { echo "test.sh: install failed"; exit 1; }
       suite host node scripts/vscode/run-host-tests.mjs ${KIMI_TEST_VERBOSE:+--verbose} ;;
-    e2e) suite e2e npx mocha --config test/e2e/.mocharc.json ;;
-    installed) suite installed npx mocha --config test/e2e/installed.mocharc.json ;;
+    e2e)
+      wait_stage install || { echo "test.sh: install failed"; exit 1; }
+      suite e2e npx mocha --config test/e2e/.mocharc.json ;;
+    installed)
+      wait_stage install || { echo "test.sh: install failed"; exit 1; }
+      suite installed npx mocha --config test/e2e/installed.mocharc.json ;;
     host-old)
+      wait_stage install-old || { echo "test.sh: install of the old VS Code failed"; exit 1; }
       # A smoke subset (activation, commands, key and settings, status bar, newer-only features absent)
       # keeps CI quick; the whole host suite runs there with KIMI_OLD_GREP=. .
       old="$ROOT/.vscode-test/old"
@@ -93,6 +127,10 @@ for s in $SUITES; do
     *) echo "test.sh: unknown suite $s"; failed=1 ;;
   esac
 done
+
+# Installs no suite waited for still count.
+wait_stage install
+wait_stage install-old
 
 echo
 echo "=== summary (stage, seconds, result)"
