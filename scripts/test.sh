@@ -58,23 +58,57 @@ suite() {
   [[ $verdict == ok* ]] || failed=1
 }
 
+# bg_stage NAME COMMAND...: starts a setup stage in the background, its output in $LOGS/NAME.log;
+# wait_stage NAME waits for it, prints its log and records its own time. The two code-server installs
+# (download, unpacking, native builds) overlap each other and npm ci, build, tsc and eslint; no suite
+# runs beside them (unit tests with timeouts failed on a machine busy compiling).
+declare -A bg_pid bg_start
+bg_stage() {
+  local name=$1
+  shift
+  echo "=== $name (in the background, log: .vscode-test/logs/$name.log): $*"
+  bg_start[$name]=$(now)
+  rm -f "$LOGS/$name.end"
+  # Its own end time: the stage's time is its duration, not how long the script took to wait for it.
+  { "$@"; local rc=$?; now >"$LOGS/$name.end"; exit $rc; } >"$LOGS/$name.log" 2>&1 &
+  bg_pid[$name]=$!
+}
+wait_stage() {
+  local name=$1 rc
+  [[ -n ${bg_pid[$name]:-} ]] || return 0
+  wait "${bg_pid[$name]}"
+  rc=$?
+  echo "=== $name finished:"
+  sed 's/^/  /' "$LOGS/$name.log"
+  local took
+  took=$(awk -v a="${bg_start[$name]}" -v b="$(cat "$LOGS/$name.end" 2>/dev/null || now)" 'BEGIN { printf "%.1f", b - a }')
+  summary+=("$(printf '%-11s %7ss  %s' "$name" "$took" "$([[ $rc == 0 ]] && echo "ok (overlapped)" || echo "FAILED (exit $rc)")")")
+  bg_pid[$name]=""
+  [[ $rc == 0 ]] || failed=1
+  return $rc
+}
+
 t0=$(now)
-stage install bash scripts/vscode/install.sh || { echo "test.sh: install failed"; exit 1; }
+# Debian packages first, once: the two installs below would otherwise both queue on apt's lock.
+stage apt bash scripts/vscode/install.sh --apt-only || { echo "test.sh: apt install failed"; exit 1; }
+bg_stage install bash scripts/vscode/install.sh
 if [[ " $SUITES " == *" host-old "* ]]; then
-  stage install-old bash scripts/vscode/install.sh --old || { echo "test.sh: install of the old VS Code failed"; exit 1; }
+  bg_stage install-old bash scripts/vscode/install.sh --old
 fi
 # npm ci on a fresh clone (or when the lockfile changed since the last install); otherwise keep node_modules.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  stage npm-ci npm ci --no-audit --no-fund || { echo "test.sh: npm ci failed"; exit 1; }
+  stage npm-ci npm ci --prefer-offline --no-audit --no-fund || { echo "test.sh: npm ci failed"; wait; exit 1; }
 fi
 # A test bundle whose source was deleted would still run: drop those before building.
 find dist/test -name '*.test.js' 2>/dev/null | while IFS= read -r js; do
   src="${js#dist/}"
   [[ -f ${src%.js}.ts ]] || rm -f "$js" "$js.map"
 done
-stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; exit 1; }
+stage build node esbuild.mjs || { echo "test.sh: the build failed, no suite can run"; wait; exit 1; }
 stage tsc npx tsc -b
 stage eslint npx eslint .
+wait_stage install || { echo "test.sh: install failed"; exit 1; }
+wait_stage install-old || { echo "test.sh: install of the old VS Code failed"; exit 1; }
 
 for s in $SUITES; do
   case $s in

@@ -6,6 +6,8 @@
 #   bash scripts/vscode/install.sh         the current VS Code: .vscode-test/{node,cs,stamps}
 #   bash scripts/vscode/install.sh --old   the oldest VS Code that engines.vscode claims, with the Node
 #                                          major its code-server wants, all in .vscode-test/old/
+#   bash scripts/vscode/install.sh --apt-only  only the Debian packages (test.sh runs this first, then
+#                                          both code-server installs at once)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,6 +41,12 @@ if (( ${#missing[@]} )); then
   $SUDO apt-get -o DPkg::Lock::Timeout=900 update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+[[ "${1:-}" == --apt-only ]] && exit 0
+
+# npm as CI wants it, also for the npm installs code-server's postinstall runs: the cache first, no
+# audit or funding requests; node-gyp builds with every core (each native module is one make run).
+export npm_config_prefer_offline=true npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+export JOBS="${JOBS:-max}"
 
 # 2. Node from the npm registry (code-server 4.133+ requires Node 24; its native modules must be
 #    compiled with the same Node that will run the server and the extension host).

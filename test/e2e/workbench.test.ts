@@ -34,8 +34,15 @@ describe('e2e: the Kimi container in the workbench', () => {
     assert.ok(share > 0.75, `the chat has ${Math.round(share * 100)} % of the side bar`);
 
     // Every action in the side bar's title bars (shown on hover or not), and the panel's own buttons.
-    const actions = await sidebar.locator('.action-label[aria-label]').evaluateAll((els) =>
+    // On a busy machine the title bar can be read before its icons are set: read until Select Model
+    // has one (at most 10 s), then assert on what is there.
+    const readActions = () => sidebar.locator('.action-label[aria-label]').evaluateAll((els) =>
       els.map((el) => ({ label: el.getAttribute('aria-label') ?? '', icon: [...el.classList].filter((c) => c.startsWith('codicon-')).join(' ') })));
+    let actions = await readActions();
+    for (let i = 0; i < 20 && !actions.some((a) => /Select Model/i.test(a.label) && a.icon); i++) {
+      await page.waitForTimeout(500);
+      actions = await readActions();
+    }
     const inPanel = await frame.locator('vscode-button[aria-label="New Conversation"]').count();
     const newInTitle = actions.filter((a) => /New Conversation/i.test(a.label));
     assert.equal(newInTitle.length + inPanel, 1, `one New Conversation button: ${JSON.stringify(newInTitle)} + ${inPanel} in the panel`);
