@@ -4,6 +4,7 @@ import type { Conversation, ErrorAction, Turn } from '../src/chat/protocol';
 import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
+import { FIRST_TURNS, OlderTurns } from './older-turns';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
 import { ThinkingSection } from './thinking';
 import { ui } from './toolkit';
@@ -37,6 +38,7 @@ export class Transcript {
   private readonly live = new Map<string, LiveTurn>();
   private turns: Turn[] = [];
   private stickToBottom = true;
+  private readonly older = new OlderTurns<Turn>((turn) => this.renderTurn(turn), (articles) => this.prepend(articles));
 
   constructor(private readonly events: TranscriptEvents) {
     this.list = h('div', { class: 'transcript-turns' });
@@ -52,17 +54,30 @@ export class Transcript {
     return this.stickToBottom;
   }
 
-  /** Shows a whole conversation (on load, switch, or after the host changed its turns). */
+  /**
+   * Shows a whole conversation (on load, switch, or after the host changed its turns): the last turns
+   * at once, the older ones above them in idle moments, so a long conversation opens at its end fast.
+   */
   show(conversation: Conversation): void {
-    // The old elements go: stop their Thinking clocks.
+    // The old elements go: stop their Thinking clocks and the rendering of older turns.
     for (const live of this.live.values()) live.thinking?.done(undefined);
     this.live.clear();
+    this.older.cancel();
     this.turns = [...conversation.turns];
-    this.list.replaceChildren(...this.turns.map((t) => this.renderTurn(t)));
+    const first = Math.max(0, this.turns.length - FIRST_TURNS);
+    this.list.replaceChildren(...this.turns.slice(first).map((t) => this.renderTurn(t)));
     if (!this.turns.length) this.list.append(welcome());
     this.refreshActions();
     this.stickToBottom = true;
     this.el.scrollTop = this.el.scrollHeight;
+    this.older.start(this.turns.slice(0, first));
+  }
+
+  /** Puts older turns above the shown ones, keeping what the reader sees where it is. */
+  private prepend(articles: HTMLElement[]): void {
+    const fromBottom = this.el.scrollHeight - this.el.scrollTop;
+    this.list.prepend(...articles);
+    this.el.scrollTop = this.el.scrollHeight - fromBottom;
   }
 
   turnStart(user: Turn | undefined, assistant: Turn): void {

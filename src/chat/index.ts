@@ -10,7 +10,7 @@ import { ChatController } from './controller';
 import type { CacheRef } from './protocol';
 import { ConversationStore } from './store';
 import { syncAcrossWindows } from './sync';
-import { CHAT_VIEW_ID, ChatViewProvider } from './view';
+import { ChatViewProvider } from './view';
 
 export type { ChatController } from './controller';
 
@@ -53,7 +53,7 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
   context.subscriptions.push(
     controller,
     syncAcrossWindows(controller, kimi.log),
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
+    provider,
     command(Commands.chatNew, async () => {
       const conversation = await controller.newConversation();
       await controller.reveal(true);
