@@ -3,8 +3,21 @@
 // does not hold the panel for a second. Within about a second of idle time every turn is in the page
 // (for find and copy).
 
-/** Turns rendered at once when a conversation opens: more than a tall panel shows. */
-export const FIRST_TURNS = 8;
+/** Text rendered at once when a conversation opens: more than a tall panel shows. */
+const FIRST_CHARS = 6_000;
+/** Always at least the last question and its answer. */
+const FIRST_TURNS = 2;
+
+/** Where the turns rendered at once begin: the last ones, up to about a screenful of text or more. */
+export function firstShown(turns: readonly { content: string }[]): number {
+  let chars = 0;
+  let i = turns.length;
+  while (i > 0 && (turns.length - i < FIRST_TURNS || chars < FIRST_CHARS)) {
+    i--;
+    chars += turns[i]!.content.length;
+  }
+  return i;
+}
 /** Render at most this long per idle callback (a frame is 16 ms). */
 const CHUNK_MS = 8;
 

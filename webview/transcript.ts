@@ -4,7 +4,7 @@ import type { Conversation, ErrorAction, Turn } from '../src/chat/protocol';
 import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
-import { FIRST_TURNS, OlderTurns } from './older-turns';
+import { firstShown, OlderTurns } from './older-turns';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
 import { ThinkingSection } from './thinking';
 import { ui } from './toolkit';
@@ -64,7 +64,7 @@ export class Transcript {
     this.live.clear();
     this.older.cancel();
     this.turns = [...conversation.turns];
-    const first = Math.max(0, this.turns.length - FIRST_TURNS);
+    const first = firstShown(this.turns);
     this.list.replaceChildren(...this.turns.slice(first).map((t) => this.renderTurn(t)));
     if (!this.turns.length) this.list.append(welcome());
     this.refreshActions();
