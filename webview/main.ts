@@ -10,6 +10,7 @@ import { Header } from './header';
 import { registerToolkit, ui } from './toolkit';
 import { Transcript } from './transcript';
 import { loadViewState, onHostMessage, post, saveViewState, type ViewState } from './vscode-api';
+import { t } from './l10n';
 
 registerToolkit();
 
@@ -51,8 +52,8 @@ const transcript = new Transcript({
   action: (action) => post({ type: 'action', action }),
 });
 
-const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, 'Kimi needs an API key from platform.moonshot.ai.'));
-const setKey = h(ui.button, {}, 'Set API Key');
+const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, t('Kimi needs an API key from platform.moonshot.ai.')));
+const setKey = h(ui.button, {}, t('Set API Key'));
 setKey.addEventListener('click', () => post({ type: 'action', action: 'setApiKey' }));
 noKey.append(setKey);
 

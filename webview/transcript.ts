@@ -9,13 +9,14 @@ import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
 import { ThinkingSection } from './thinking';
 import { ui } from './toolkit';
 import { renderUsage } from './usage';
+import { t } from './l10n';
 
 const ACTION_LABELS: Record<ErrorAction, string> = {
-  setApiKey: 'Set API Key',
-  retry: 'Retry',
-  showLog: 'Show Log',
-  selectModel: 'Choose Model',
-  detachCache: 'Detach Cache',
+  setApiKey: t('Set API Key'),
+  retry: t('Retry'),
+  showLog: t('Show Log'),
+  selectModel: t('Select Model'),
+  detachCache: t('Detach Cache'),
 };
 
 export interface TranscriptEvents {
@@ -42,7 +43,7 @@ export class Transcript {
 
   constructor(private readonly events: TranscriptEvents) {
     this.list = h('div', { class: 'transcript-turns' });
-    this.el = h('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Conversation with Kimi', tabindex: '0' }, this.list);
+    this.el = h('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': t('Conversation with Kimi'), tabindex: '0' }, this.list);
     // Follow the answer only while the reader is at the bottom; scrolling up stops following.
     this.el.addEventListener('scroll', () => {
       this.stickToBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 24;
@@ -163,7 +164,7 @@ export class Transcript {
 
   private renderTurn(turn: Turn, existingBody?: HTMLElement, existingThinking?: ThinkingSection): HTMLElement {
     const isUser = turn.role === 'user';
-    const label = isUser ? 'You' : `Kimi${turn.model ? ` (${turn.model})` : ''}`;
+    const label = isUser ? t('You') : turn.model ? t('Kimi ({0})', turn.model) : 'Kimi';
     const body = existingBody ?? h('div', { class: 'turn-body' });
     let thinking = existingThinking;
     if (!existingBody) {
@@ -177,7 +178,7 @@ export class Transcript {
       class: `turn turn-${turn.role}`,
       'data-turn-id': turn.id,
       'data-status': turn.status ?? 'done',
-      'aria-label': isUser ? 'Your question' : 'Answer from Kimi',
+      'aria-label': isUser ? t('Your question') : t('Answer from Kimi'),
       'aria-busy': turn.status === 'streaming' ? 'true' : undefined,
     },
       h('div', { class: 'turn-author' }, icon(isUser ? 'account' : 'sparkle'), h('span', {}, label)),
@@ -206,7 +207,7 @@ export class Transcript {
   private renderFooter(turn: Turn): HTMLElement {
     const footer = h('div', { class: 'turn-footer' });
     if (turn.status === 'stopped') {
-      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('circle-slash'), h('span', {}, 'Stopped')));
+      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('circle-slash'), h('span', {}, t('Stopped'))));
     }
     if (turn.status === 'error' && turn.error) {
       const buttons = turn.error.actions.map((action) => {
@@ -217,7 +218,7 @@ export class Transcript {
       footer.append(h('div', { class: 'turn-status error', role: 'alert' }, icon('error'), h('span', { class: 'error-message' }, turn.error.message), ...buttons));
     }
     if (turn.status === 'done' && turn.finishReason === 'length') {
-      footer.append(h('div', { class: 'turn-status cut-off', role: 'status' }, icon('warning'), h('span', {}, 'Cut off at the token limit')));
+      footer.append(h('div', { class: 'turn-status cut-off', role: 'status' }, icon('warning'), h('span', {}, t('Cut off at the token limit'))));
     }
     if (turn.usage) footer.append(renderUsage(turn.usage));
     footer.append(h('div', { class: 'turn-actions' }));
@@ -234,16 +235,16 @@ export class Transcript {
     if (last?.role === 'assistant') {
       const article = this.articleOf(last.id);
       article?.querySelector('.turn-actions')?.append(
-        actionButton('refresh', 'Regenerate', 'Regenerate this answer', () => this.events.regenerate()));
+        actionButton('refresh', 'regenerate', t('Regenerate this answer'), () => this.events.regenerate()));
       if (last.status === 'done' && last.finishReason === 'length') {
-        const more = h(ui.button, { class: 'continue-answer', appearance: 'secondary', title: 'Continue this answer where it was cut off' }, 'Continue');
+        const more = h(ui.button, { class: 'continue-answer', appearance: 'secondary', title: t('Continue this answer where it was cut off') }, t('Continue'));
         more.addEventListener('click', () => this.events.continueLast());
         article?.querySelector('.turn-status.cut-off')?.append(more);
       }
     }
     if (lastUser) {
       this.articleOf(lastUser.id)?.querySelector('.turn-actions')?.append(
-        actionButton('edit', 'Edit', 'Edit and resend this question', () => this.events.editLast(lastUser.content)));
+        actionButton('edit', 'edit', t('Edit and resend this question'), () => this.events.editLast(lastUser.content)));
     }
   }
 
@@ -257,27 +258,27 @@ function decorated(fragment: DocumentFragment): DocumentFragment {
   return fragment;
 }
 
-function actionButton(iconName: string, text: string, label: string, onClick: () => void): HTMLElement {
-  const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
+function actionButton(iconName: string, name: string, label: string, onClick: () => void): HTMLElement {
+  const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${name}` }, icon(iconName));
   b.addEventListener('click', onClick);
   return b;
 }
 
 function webSearchNote(count: number, live: boolean): HTMLElement {
-  const text = live ? 'Searching the web…' : count > 1 ? `Searched the web (${count} searches)` : 'Searched the web';
+  const text = live ? t('Searching the web…') : count > 1 ? t('Searched the web ({0} searches)', count) : t('Searched the web');
   return h('div', { class: 'web-search', role: 'status' }, icon('globe'), h('span', {}, text));
 }
 
 /** An answer that ended while the model was still reasoning: say so instead of showing nothing. */
 function noAnswerNote(turn: Turn): HTMLElement {
   const why = turn.finishReason === 'length'
-    ? 'Kimi spent the whole token limit reasoning and wrote no answer. Continue, or raise kimi.maxTokens.'
-    : 'Kimi reasoned but wrote no answer. Open “Thinking” to read its reasoning.';
+    ? t('Kimi spent the whole token limit reasoning and wrote no answer. Continue, or raise kimi.maxTokens.')
+    : t('Kimi reasoned but wrote no answer. Open “Thinking” to read its reasoning.');
   return h('div', { class: 'no-answer', role: 'note' }, icon('info'), h('span', {}, why));
 }
 
 function welcome(): HTMLElement {
   return h('div', { class: 'welcome' },
-    h('p', {}, 'Ask Kimi about your code.'),
-    h('p', { class: 'hint' }, 'Enter sends · Shift+Enter adds a line · Esc stops an answer'));
+    h('p', {}, t('Ask Kimi about your code.')),
+    h('p', { class: 'hint' }, t('Enter sends · Shift+Enter adds a line · Esc stops an answer')));
 }

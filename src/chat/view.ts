@@ -24,10 +24,15 @@ ${cspMeta(csp, styleNonce)}
 <title>Kimi Chat</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app" data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? {}))}"></div>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+}
+
+/** Text for a double-quoted HTML attribute. */
+function attribute(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
