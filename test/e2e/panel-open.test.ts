@@ -2,9 +2,10 @@
 // conversation shows its last turn at once and gets its older turns (rendered Markdown) above it; a
 // rename or a settings change re-renders no turn.
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Conversation, HostMessage, Turn } from '../../src/chat/protocol';
-import { send, stateMessages, usePanelPage } from './panel-support';
+import { send, SHIM, stateMessages, usePanelPage } from './panel-support';
+import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
 
 function longConversation(turns: number): Conversation {
   const list: Turn[] = [];
@@ -77,5 +78,34 @@ describe('webview: opening and updating the chat panel (headless Chromium)', fun
     await send(page, open(conversation));
     await page.waitForFunction(() => document.querySelectorAll('article.turn').length === 20);
     assert.ok((await turns()).added > 0);
+  });
+});
+
+describe('webview: the panel in the host\'s display language (headless Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let view: WebviewPage;
+  before(async () => {
+    browser = await launchChromium();
+    // The bundle the host hands over on #app (src/chat/view.ts), set before the page's script runs.
+    const l10n = JSON.stringify({ Send: 'Senden', 'New Conversation': 'Neue Unterhaltung', 'Ask Kimi about your code.': 'Frag Kimi zu deinem Code.', 'Kimi ({0})': 'Kimi ({0}) antwortet' });
+    view = await openWebviewPage(browser, await bundle("import './webview/main';"), { prelude: `${SHIM}\ndocument.getElementById('app').dataset.l10n = ${JSON.stringify(l10n)};` });
+  });
+  after(async () => {
+    await view?.close();
+    await browser?.close();
+  });
+
+  it('shows the translations it was given, with their arguments, and English for the rest', async () => {
+    const { page } = view;
+    await send(page, open({ id: 'c-empty', title: 'Empty', createdAt: 1, updatedAt: 1, turns: [] }));
+    await page.locator('.welcome').waitFor();
+    assert.equal(await page.locator('#send .send-label').textContent(), 'Senden');
+    assert.equal(await page.locator('[aria-label="Neue Unterhaltung"]').count(), 1);
+    assert.equal((await page.locator('.welcome p').first().textContent())?.trim(), 'Frag Kimi zu deinem Code.');
+    const conversation: Conversation = { id: 'c-de', title: 'De', createdAt: 1, updatedAt: 1, turns: [{ id: 'a', role: 'assistant', content: 'Hallo', createdAt: 1, status: 'done', model: 'kimi-k2.6' }] };
+    await send(page, open(conversation));
+    assert.equal(await page.locator('article .turn-author span').textContent(), 'Kimi (kimi-k2.6) antwortet');
+    assert.equal(await page.locator('[aria-label="Rename Conversation"]').count(), 1, 'untranslated: English');
   });
 });
