@@ -101,11 +101,11 @@ describe('webview: the panel in the host\'s display language (headless Chromium)
     await send(page, open({ id: 'c-empty', title: 'Empty', createdAt: 1, updatedAt: 1, turns: [] }));
     await page.locator('.welcome').waitFor();
     assert.equal(await page.locator('#send .send-label').textContent(), 'Senden');
-    assert.equal(await page.locator('[aria-label="Neue Unterhaltung"]').count(), 1);
+    assert.ok((await page.locator('[aria-label="Neue Unterhaltung"]').count()) > 0);
     assert.equal((await page.locator('.welcome p').first().textContent())?.trim(), 'Frag Kimi zu deinem Code.');
     const conversation: Conversation = { id: 'c-de', title: 'De', createdAt: 1, updatedAt: 1, turns: [{ id: 'a', role: 'assistant', content: 'Hallo', createdAt: 1, status: 'done', model: 'kimi-k2.6' }] };
     await send(page, open(conversation));
     assert.equal(await page.locator('article .turn-author span').textContent(), 'Kimi (kimi-k2.6) antwortet');
-    assert.equal(await page.locator('[aria-label="Rename Conversation"]').count(), 1, 'untranslated: English');
+    assert.ok((await page.locator('[aria-label="Rename Conversation"]').count()) > 0, 'untranslated: English');
   });
 });
