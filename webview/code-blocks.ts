@@ -4,11 +4,12 @@
 import type { CodeAction } from '../src/chat/protocol';
 import { h, icon } from './dom';
 import { codeSourceOf } from './markdown';
+import { t } from './l10n';
 
 const ACTIONS: { action: CodeAction; icon: string; label: string }[] = [
-  { action: 'copy', icon: 'copy', label: 'Copy' },
-  { action: 'insert', icon: 'insert', label: 'Insert at Cursor' },
-  { action: 'replace', icon: 'replace', label: 'Replace Selection' },
+  { action: 'copy', icon: 'copy', label: t('Copy') },
+  { action: 'insert', icon: 'insert', label: t('Insert at Cursor') },
+  { action: 'replace', icon: 'replace', label: t('Replace Selection') },
 ];
 
 /** Wraps each code block of a freshly rendered fragment in a block with its toolbar (not raw HTML <pre>). */
@@ -17,7 +18,7 @@ export function decorateCodeBlocks(fragment: DocumentFragment): void {
     const code = pre.querySelector('code');
     if (!code || codeSourceOf(pre) === undefined) continue;
     const language = /(?:^|\s)language-([\w+#.-]+)/.exec(code.className)?.[1] ?? '';
-    const toolbar = h('div', { class: 'code-toolbar', role: 'toolbar', 'aria-label': language ? `${language} code` : 'Code' },
+    const toolbar = h('div', { class: 'code-toolbar', role: 'toolbar', 'aria-label': language ? t('{0} code', language) : t('Code') },
       h('span', { class: 'code-language' }, language));
     for (const a of ACTIONS) {
       toolbar.append(h('button', { class: 'code-action', type: 'button', 'data-code-action': a.action, 'aria-label': a.label, title: a.label }, icon(a.icon)));

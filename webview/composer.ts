@@ -3,6 +3,7 @@
 import type { ModelOption } from '../src/chat/protocol';
 import { h, icon } from './dom';
 import { ui } from './toolkit';
+import { t } from './l10n';
 
 export interface ComposerEvents {
   send(text: string): void;
@@ -14,9 +15,7 @@ export interface ComposerEvents {
 }
 
 /** The built-in search's price per call (the platform's 2026 price list). */
-export const WEB_SEARCH_TOOLTIP =
-  'Web search ($web_search): Kimi may search the web while answering in this conversation. ' +
-  'Each search costs $0.005 (¥0.03 on platform.moonshot.cn), and the results count as prompt tokens.';
+export const WEB_SEARCH_TOOLTIP = t('Web search ($web_search): Kimi may search the web while answering in this conversation. Each search costs $0.005 (¥0.03 on platform.moonshot.cn), and the results count as prompt tokens.');
 
 type Field = HTMLElement & { value: string };
 
@@ -36,14 +35,14 @@ export class Composer {
 
   constructor(private readonly events: ComposerEvents) {
     this.input = h('textarea', {
-      id: 'prompt', class: 'prompt', rows: '1', 'aria-label': 'Ask Kimi',
-      placeholder: 'Ask Kimi… (Enter to send, Shift+Enter for a new line)',
+      id: 'prompt', class: 'prompt', rows: '1', 'aria-label': t('Ask Kimi'),
+      placeholder: t('Ask Kimi… (Enter to send, Shift+Enter for a new line)'),
     });
     this.input.addEventListener('keydown', (e) => this.onKey(e));
     this.input.addEventListener('input', () => this.onInput());
-    this.button = h(ui.button, { id: 'send', class: 'send', 'aria-label': 'Send' });
+    this.button = h(ui.button, { id: 'send', class: 'send', 'aria-label': t('Send') });
     this.button.addEventListener('click', () => (this.streaming ? this.events.stop() : this.submit()));
-    this.models = h(ui.dropdown, { id: 'model-picker', class: 'model-picker', 'aria-label': 'Model' }) as Field;
+    this.models = h(ui.dropdown, { id: 'model-picker', class: 'model-picker', 'aria-label': t('Model') }) as Field;
     this.models.addEventListener('change', () => {
       if (this.models.value && this.models.value !== this.model) {
         this.model = this.models.value;
@@ -52,14 +51,14 @@ export class Composer {
       }
     });
     this.tokens = h('span', { class: 'draft-tokens', 'aria-live': 'polite' });
-    this.search = h(ui.button, { id: 'web-search', class: 'web-search-toggle', appearance: 'icon', 'aria-label': 'Web search', title: WEB_SEARCH_TOOLTIP, 'aria-pressed': 'false' }, icon('globe'));
+    this.search = h(ui.button, { id: 'web-search', class: 'web-search-toggle', appearance: 'icon', 'aria-label': t('Web search'), title: WEB_SEARCH_TOOLTIP, 'aria-pressed': 'false' }, icon('globe'));
     this.search.addEventListener('click', () => {
       this.setWebSearch(!this.webSearch);
       this.events.setWebSearch(this.webSearch);
     });
-    const cancelEdit = h(ui.button, { appearance: 'icon', 'aria-label': 'Cancel editing', title: 'Cancel editing' }, icon('close'));
+    const cancelEdit = h(ui.button, { appearance: 'icon', 'aria-label': t('Cancel editing'), title: t('Cancel editing') }, icon('close'));
     cancelEdit.addEventListener('click', () => this.cancelEdit());
-    this.editBanner = h('div', { class: 'edit-banner', hidden: true }, icon('edit'), h('span', {}, 'Editing your last question: Enter resends it'), cancelEdit);
+    this.editBanner = h('div', { class: 'edit-banner', hidden: true }, icon('edit'), h('span', {}, t('Editing your last question: Enter resends it')), cancelEdit);
     this.el = h('footer', { class: 'composer' },
       this.editBanner,
       this.input,
@@ -70,9 +69,9 @@ export class Composer {
 
   setStreaming(on: boolean): void {
     this.streaming = on;
-    this.button.replaceChildren(icon(on ? 'debug-stop' : 'send'), h('span', { class: 'send-label' }, on ? 'Stop' : 'Send'));
-    this.button.setAttribute('aria-label', on ? 'Stop the answer (Esc)' : 'Send (Enter)');
-    this.button.setAttribute('title', on ? 'Stop (Esc)' : 'Send (Enter)');
+    this.button.replaceChildren(icon(on ? 'debug-stop' : 'send'), h('span', { class: 'send-label' }, on ? t('Stop') : t('Send')));
+    this.button.setAttribute('aria-label', on ? t('Stop the answer (Esc)') : t('Send (Enter)'));
+    this.button.setAttribute('title', on ? t('Stop (Esc)') : t('Send (Enter)'));
     this.button.toggleAttribute('data-streaming', on);
   }
 
@@ -107,8 +106,8 @@ export class Composer {
       return;
     }
     const n = `${estimated ? '≈' : ''}${count.toLocaleString()}`;
-    this.tokens.textContent = contextLength ? `${n} / ${formatK(contextLength)} tokens` : `${n} tokens`;
-    this.tokens.title = estimated ?? 'Tokens this question will use, with the conversation so far';
+    this.tokens.textContent = contextLength ? t('{0} / {1} tokens', n, formatK(contextLength)) : t('{0} tokens', n);
+    this.tokens.title = estimated ?? t('Tokens this question will use, with the conversation so far');
   }
 
   /** Replaces the text (e.g. another conversation's draft) without posting it back. */

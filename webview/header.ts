@@ -4,6 +4,7 @@ import type { CacheRef, ConversationSummary, ModelInfo } from '../src/chat/proto
 import { cacheRefName, cacheRefTarget } from '../src/shared/conversation';
 import { h, icon, iconButton } from './dom';
 import { ui } from './toolkit';
+import { t } from './l10n';
 
 export interface HeaderEvents {
   switchTo(id: string): void;
@@ -27,17 +28,17 @@ export class Header {
   private current?: ConversationSummary;
 
   constructor(private readonly events: HeaderEvents) {
-    this.picker = h(ui.dropdown, { id: 'conversation-picker', class: 'conversation-picker', 'aria-label': 'Conversation' }) as Field;
+    this.picker = h(ui.dropdown, { id: 'conversation-picker', class: 'conversation-picker', 'aria-label': t('Conversation') }) as Field;
     this.picker.addEventListener('change', () => {
       if (this.picker.value && this.picker.value !== this.current?.id) this.events.switchTo(this.picker.value);
     });
     this.bar = h('div', { class: 'conversation-bar' },
       this.picker,
-      iconButton('add', 'New Conversation', () => this.events.create()),
-      iconButton('edit', 'Rename Conversation', () => this.startRename()),
-      iconButton('trash', 'Delete Conversation', () => this.askDelete()),
+      iconButton('add', t('New Conversation'), () => this.events.create()),
+      iconButton('edit', t('Rename Conversation'), () => this.startRename()),
+      iconButton('trash', t('Delete Conversation'), () => this.askDelete()),
     );
-    this.confirm = h('div', { class: 'confirm-bar', hidden: true, role: 'alertdialog', 'aria-label': 'Delete conversation' });
+    this.confirm = h('div', { class: 'confirm-bar', hidden: true, role: 'alertdialog', 'aria-label': t('Delete conversation') });
     this.chip = h('div', { class: 'cache-chip', hidden: true });
     this.model = h('div', { class: 'model-line', hidden: true });
     this.modelWarning = h('div', { class: 'model-warning', hidden: true, role: 'alert' });
@@ -50,15 +51,15 @@ export class Header {
     this.modelWarning.hidden = !info?.unavailable;
     if (!info) return;
     const name = h('span', { class: 'model-name', title: info.id }, info.id);
-    const change = iconButton('settings-gear', 'Select Model', () => this.events.selectModel());
+    const change = iconButton('settings-gear', t('Select Model'), () => this.events.selectModel());
     const parts: Node[] = [icon('sparkle'), name];
-    if (info.recommended) parts.push(h('span', { class: 'model-detail', title: 'kimi.model is empty: the recommended model your key can use' }, 'recommended'));
+    if (info.recommended) parts.push(h('span', { class: 'model-detail', title: t('kimi.model is empty: the recommended model your key can use') }, t('recommended')));
     if (info.detail) parts.push(h('span', { class: 'model-detail' }, info.detail));
     this.model.replaceChildren(...parts, change);
     // The details give way in a narrow side bar; the tooltip keeps them.
-    this.model.title = [`Answers come from ${info.id}`, info.recommended && 'recommended', info.detail].filter(Boolean).join(' · ');
+    this.model.title = [t('Answers come from {0}', info.id), info.recommended && t('recommended'), info.detail].filter(Boolean).join(' · ');
     if (info.unavailable) {
-      const select = h(ui.button, { class: 'select-model' }, 'Select Model');
+      const select = h(ui.button, { class: 'select-model' }, t('Select Model'));
       select.addEventListener('click', () => this.events.selectModel());
       this.modelWarning.replaceChildren(icon('warning'), h('span', {}, info.unavailable), select);
     } else {
@@ -84,18 +85,18 @@ export class Header {
     this.chip.hidden = !cache;
     if (!cache) return this.chip.replaceChildren();
     const name = cacheRefName(cache);
-    const what = cache.kind === 'tag' ? 'tag' : 'cache';
+    const tag = cache.kind === 'tag';
     this.chip.replaceChildren(
       icon(cache.kind === 'tag' ? 'tag' : 'database'),
-      h('span', { class: 'cache-name', title: `Answers use context ${what} ${cacheRefTarget(cache)}` }, `${what}: ${name}`),
-      iconButton('close', `Detach ${what} ${name}`, () => this.events.detachCache()),
+      h('span', { class: 'cache-name', title: tag ? t('Answers use context tag {0}', cacheRefTarget(cache)) : t('Answers use context cache {0}', cacheRefTarget(cache)) }, tag ? t('tag: {0}', name) : t('cache: {0}', name)),
+      iconButton('close', tag ? t('Detach tag {0}', name) : t('Detach cache {0}', name), () => this.events.detachCache()),
     );
   }
 
   private startRename(): void {
     const current = this.current;
     if (!current) return;
-    const field = h(ui.textField, { class: 'rename-field', 'aria-label': 'Conversation title', value: current.title }) as Field;
+    const field = h(ui.textField, { class: 'rename-field', 'aria-label': t('Conversation title'), value: current.title }) as Field;
     let done = false;
     const finish = (save: boolean) => {
       if (done) return;
@@ -119,14 +120,14 @@ export class Header {
   private askDelete(): void {
     const current = this.current;
     if (!current) return;
-    const yes = h(ui.button, { class: 'confirm-delete' }, 'Delete');
-    const no = h(ui.button, { appearance: 'secondary' }, 'Cancel');
+    const yes = h(ui.button, { class: 'confirm-delete' }, t('Delete'));
+    const no = h(ui.button, { appearance: 'secondary' }, t('Cancel'));
     yes.addEventListener('click', () => {
       this.confirm.hidden = true;
       this.events.remove(current.id);
     });
     no.addEventListener('click', () => (this.confirm.hidden = true));
-    this.confirm.replaceChildren(h('span', {}, `Delete “${current.title}”?`), yes, no);
+    this.confirm.replaceChildren(h('span', {}, t('Delete “{0}”?', current.title)), yes, no);
     this.confirm.hidden = false;
     requestAnimationFrame(() => no.focus());
   }

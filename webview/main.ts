@@ -10,12 +10,13 @@ import { Header } from './header';
 import { registerToolkit, ui } from './toolkit';
 import { Transcript } from './transcript';
 import { loadViewState, onHostMessage, post, saveViewState, type ViewState } from './vscode-api';
+import { t } from './l10n';
 
 registerToolkit();
 
 let viewState: ViewState = loadViewState();
 let conversation: Conversation | undefined;
-let firstState = true;
+let firstConversation = true;
 
 const header = new Header({
   switchTo: (id) => post({ type: 'switchConversation', id }),
@@ -51,8 +52,8 @@ const transcript = new Transcript({
   action: (action) => post({ type: 'action', action }),
 });
 
-const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, 'Kimi needs an API key from platform.moonshot.ai.'));
-const setKey = h(ui.button, {}, 'Set API Key');
+const noKey = h('div', { class: 'no-key', hidden: true, role: 'status' }, h('span', {}, t('Kimi needs an API key from platform.moonshot.ai.')));
+const setKey = h(ui.button, {}, t('Set API Key'));
 setKey.addEventListener('click', () => post({ type: 'action', action: 'setApiKey' }));
 noKey.append(setKey);
 
@@ -77,63 +78,49 @@ function saveDraft(text: string): void {
   saveViewState(viewState);
 }
 
-function showState(m: Extract<HostMessage, { type: 'state' }>): void {
+function showConversation(m: Extract<HostMessage, { type: 'conversation' }>): void {
   const switched = conversation?.id !== m.conversation.id;
   conversation = m.conversation;
-  header.set(m.conversations, { id: m.conversation.id, title: m.conversation.title, updatedAt: m.conversation.updatedAt }, m.conversation.cache);
-  noKey.hidden = m.hasApiKey;
   transcript.show(m.conversation);
-  composer.setModels(m.models, m.model);
-  header.setModel(m.modelInfo);
   composer.setWebSearch(m.conversation.webSearch === true);
   composer.setStreaming(m.streaming);
   if (switched) {
     // After a reload the view's own copy of the draft is the freshest (the host saves it debounced).
-    const saved = firstState && viewState.conversationId === m.conversation.id ? viewState.draft : undefined;
+    const saved = firstConversation && viewState.conversationId === m.conversation.id ? viewState.draft : undefined;
     const draft = saved ?? m.conversation.draft ?? '';
     composer.setText(draft);
     if (saved !== undefined && saved !== (m.conversation.draft ?? '')) post({ type: 'draft', text: saved });
     viewState = { conversationId: m.conversation.id, draft };
     saveViewState(viewState);
   }
-  firstState = false;
+  firstConversation = false;
 }
 
-onHostMessage((m) => {
-  switch (m.type) {
-    case 'state':
-      showState(m);
-      return;
-    case 'turnStart':
-      if (m.conversationId !== conversation?.id) return;
-      composer.setStreaming(true);
-      transcript.turnStart(m.user, m.assistant);
-      return;
-    case 'delta':
-      if (m.conversationId === conversation?.id) transcript.delta(m.turnId, m.text);
-      return;
-    case 'reasoning':
-      if (m.conversationId === conversation?.id) transcript.reasoning(m.turnId, m.text);
-      return;
-    case 'webSearch':
-      if (m.conversationId === conversation?.id) transcript.webSearch(m.turnId, m.count);
-      return;
-    case 'turnEnd':
-      if (m.conversationId !== conversation?.id) return;
-      composer.setStreaming(false);
-      transcript.turnEnd(m.turn);
-      return;
-    case 'draftTokens':
-      composer.setDraftTokens(m.count, m.contextLength, m.estimated);
-      return;
-    case 'models':
-      composer.setModels(m.models, m.model);
-      if (m.modelInfo) header.setModel(m.modelInfo);
-      return;
-    case 'focusInput':
-      composer.focus();
-      return;
-  }
+const ours = (m: { conversationId: string }) => m.conversationId === conversation?.id;
+
+onHostMessage({
+  conversations: (m) => header.set(m.conversations, m.active, m.cache),
+  conversation: showConversation,
+  apiKey: (m) => (noKey.hidden = m.present),
+  turnStart: (m) => {
+    if (!ours(m)) return;
+    composer.setStreaming(true);
+    transcript.turnStart(m.user, m.assistant);
+  },
+  delta: (m) => ours(m) && transcript.delta(m.turnId, m.text),
+  reasoning: (m) => ours(m) && transcript.reasoning(m.turnId, m.text),
+  webSearch: (m) => ours(m) && transcript.webSearch(m.turnId, m.count),
+  turnEnd: (m) => {
+    if (!ours(m)) return;
+    composer.setStreaming(false);
+    transcript.turnEnd(m.turn);
+  },
+  draftTokens: (m) => composer.setDraftTokens(m.count, m.contextLength, m.estimated),
+  models: (m) => {
+    composer.setModels(m.models, m.model);
+    if (m.modelInfo) header.setModel(m.modelInfo);
+  },
+  focusInput: () => composer.focus(),
 });
 
 post({ type: 'ready' });

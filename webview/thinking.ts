@@ -5,10 +5,11 @@ import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
+import { t } from './l10n';
 
 export function formatSeconds(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+  return s < 60 ? t('{0} s', s) : t('{0} min {1} s', Math.floor(s / 60), s % 60);
 }
 
 export class ThinkingSection {
@@ -42,7 +43,7 @@ export class ThinkingSection {
 
   private constructor(open: boolean) {
     this.label = h('span', { class: 'thinking-label' });
-    this.body = h('div', { class: 'thinking-body', role: 'region', 'aria-label': 'Reasoning' });
+    this.body = h('div', { class: 'thinking-body', role: 'region', 'aria-label': t('Reasoning') });
     this.el = h('details', { class: 'thinking' }, h('summary', {}, icon('lightbulb'), this.label), this.body);
     this.el.open = open;
   }
@@ -76,12 +77,12 @@ export class ThinkingSection {
   private stopClock(ms: number | undefined): void {
     window.clearInterval(this.timer);
     this.timer = 0;
-    this.label.textContent = ms !== undefined ? `Thought for ${formatSeconds(ms)}` : 'Thinking';
+    this.label.textContent = ms !== undefined ? t('Thought for {0}', formatSeconds(ms)) : t('Thinking');
     this.el.dataset.state = 'done';
   }
 
   private tick(): void {
-    this.label.textContent = `Thinking… ${formatSeconds(performance.now() - this.startedAt)}`;
+    this.label.textContent = t('Thinking… {0}', formatSeconds(performance.now() - this.startedAt));
     this.el.dataset.state = 'live';
   }
 }

@@ -4,17 +4,19 @@ import type { Conversation, ErrorAction, Turn } from '../src/chat/protocol';
 import { decorateCodeBlocks } from './code-blocks';
 import { h, icon } from './dom';
 import { renderMarkdown } from './markdown';
+import { firstShown, OlderTurns } from './older-turns';
 import { createStreamRenderer, type StreamRenderer } from './stream-renderer';
 import { ThinkingSection } from './thinking';
 import { ui } from './toolkit';
 import { renderUsage } from './usage';
+import { t } from './l10n';
 
 const ACTION_LABELS: Record<ErrorAction, string> = {
-  setApiKey: 'Set API Key',
-  retry: 'Retry',
-  showLog: 'Show Log',
-  selectModel: 'Choose Model',
-  detachCache: 'Detach Cache',
+  setApiKey: t('Set API Key'),
+  retry: t('Retry'),
+  showLog: t('Show Log'),
+  selectModel: t('Select Model'),
+  detachCache: t('Detach Cache'),
 };
 
 export interface TranscriptEvents {
@@ -37,10 +39,11 @@ export class Transcript {
   private readonly live = new Map<string, LiveTurn>();
   private turns: Turn[] = [];
   private stickToBottom = true;
+  private readonly older = new OlderTurns<Turn>((turn) => this.renderTurn(turn), (articles) => this.prepend(articles));
 
   constructor(private readonly events: TranscriptEvents) {
     this.list = h('div', { class: 'transcript-turns' });
-    this.el = h('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': 'Conversation with Kimi', tabindex: '0' }, this.list);
+    this.el = h('main', { id: 'transcript', class: 'transcript', role: 'log', 'aria-label': t('Conversation with Kimi'), tabindex: '0' }, this.list);
     // Follow the answer only while the reader is at the bottom; scrolling up stops following.
     this.el.addEventListener('scroll', () => {
       this.stickToBottom = this.el.scrollHeight - this.el.scrollTop - this.el.clientHeight < 24;
@@ -52,17 +55,30 @@ export class Transcript {
     return this.stickToBottom;
   }
 
-  /** Shows a whole conversation (on load, switch, or after the host changed its turns). */
+  /**
+   * Shows a whole conversation (on load, switch, or after the host changed its turns): the last turns
+   * at once, the older ones above them in idle moments, so a long conversation opens at its end fast.
+   */
   show(conversation: Conversation): void {
-    // The old elements go: stop their Thinking clocks.
+    // The old elements go: stop their Thinking clocks and the rendering of older turns.
     for (const live of this.live.values()) live.thinking?.done(undefined);
     this.live.clear();
+    this.older.cancel();
     this.turns = [...conversation.turns];
-    this.list.replaceChildren(...this.turns.map((t) => this.renderTurn(t)));
+    const first = firstShown(this.turns);
+    this.list.replaceChildren(...this.turns.slice(first).map((t) => this.renderTurn(t)));
     if (!this.turns.length) this.list.append(welcome());
     this.refreshActions();
     this.stickToBottom = true;
     this.el.scrollTop = this.el.scrollHeight;
+    this.older.start(this.turns.slice(0, first));
+  }
+
+  /** Puts older turns above the shown ones, keeping what the reader sees where it is. */
+  private prepend(articles: HTMLElement[]): void {
+    const fromBottom = this.el.scrollHeight - this.el.scrollTop;
+    this.list.prepend(...articles);
+    this.el.scrollTop = this.el.scrollHeight - fromBottom;
   }
 
   turnStart(user: Turn | undefined, assistant: Turn): void {
@@ -148,7 +164,7 @@ export class Transcript {
 
   private renderTurn(turn: Turn, existingBody?: HTMLElement, existingThinking?: ThinkingSection): HTMLElement {
     const isUser = turn.role === 'user';
-    const label = isUser ? 'You' : `Kimi${turn.model ? ` (${turn.model})` : ''}`;
+    const label = isUser ? t('You') : turn.model ? t('Kimi ({0})', turn.model) : 'Kimi';
     const body = existingBody ?? h('div', { class: 'turn-body' });
     let thinking = existingThinking;
     if (!existingBody) {
@@ -162,7 +178,7 @@ export class Transcript {
       class: `turn turn-${turn.role}`,
       'data-turn-id': turn.id,
       'data-status': turn.status ?? 'done',
-      'aria-label': isUser ? 'Your question' : 'Answer from Kimi',
+      'aria-label': isUser ? t('Your question') : t('Answer from Kimi'),
       'aria-busy': turn.status === 'streaming' ? 'true' : undefined,
     },
       h('div', { class: 'turn-author' }, icon(isUser ? 'account' : 'sparkle'), h('span', {}, label)),
@@ -191,7 +207,7 @@ export class Transcript {
   private renderFooter(turn: Turn): HTMLElement {
     const footer = h('div', { class: 'turn-footer' });
     if (turn.status === 'stopped') {
-      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('circle-slash'), h('span', {}, 'Stopped')));
+      footer.append(h('div', { class: 'turn-status stopped', role: 'status' }, icon('circle-slash'), h('span', {}, t('Stopped'))));
     }
     if (turn.status === 'error' && turn.error) {
       const buttons = turn.error.actions.map((action) => {
@@ -202,7 +218,7 @@ export class Transcript {
       footer.append(h('div', { class: 'turn-status error', role: 'alert' }, icon('error'), h('span', { class: 'error-message' }, turn.error.message), ...buttons));
     }
     if (turn.status === 'done' && turn.finishReason === 'length') {
-      footer.append(h('div', { class: 'turn-status cut-off', role: 'status' }, icon('warning'), h('span', {}, 'Cut off at the token limit')));
+      footer.append(h('div', { class: 'turn-status cut-off', role: 'status' }, icon('warning'), h('span', {}, t('Cut off at the token limit'))));
     }
     if (turn.usage) footer.append(renderUsage(turn.usage));
     footer.append(h('div', { class: 'turn-actions' }));
@@ -219,16 +235,16 @@ export class Transcript {
     if (last?.role === 'assistant') {
       const article = this.articleOf(last.id);
       article?.querySelector('.turn-actions')?.append(
-        actionButton('refresh', 'Regenerate', 'Regenerate this answer', () => this.events.regenerate()));
+        actionButton('refresh', 'regenerate', t('Regenerate this answer'), () => this.events.regenerate()));
       if (last.status === 'done' && last.finishReason === 'length') {
-        const more = h(ui.button, { class: 'continue-answer', appearance: 'secondary', title: 'Continue this answer where it was cut off' }, 'Continue');
+        const more = h(ui.button, { class: 'continue-answer', appearance: 'secondary', title: t('Continue this answer where it was cut off') }, t('Continue'));
         more.addEventListener('click', () => this.events.continueLast());
         article?.querySelector('.turn-status.cut-off')?.append(more);
       }
     }
     if (lastUser) {
       this.articleOf(lastUser.id)?.querySelector('.turn-actions')?.append(
-        actionButton('edit', 'Edit', 'Edit and resend this question', () => this.events.editLast(lastUser.content)));
+        actionButton('edit', 'edit', t('Edit and resend this question'), () => this.events.editLast(lastUser.content)));
     }
   }
 
@@ -242,27 +258,27 @@ function decorated(fragment: DocumentFragment): DocumentFragment {
   return fragment;
 }
 
-function actionButton(iconName: string, text: string, label: string, onClick: () => void): HTMLElement {
-  const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${text.toLowerCase()}` }, icon(iconName));
+function actionButton(iconName: string, name: string, label: string, onClick: () => void): HTMLElement {
+  const b = h(ui.button, { appearance: 'icon', 'aria-label': label, title: label, class: `turn-action-${name}` }, icon(iconName));
   b.addEventListener('click', onClick);
   return b;
 }
 
 function webSearchNote(count: number, live: boolean): HTMLElement {
-  const text = live ? 'Searching the web…' : count > 1 ? `Searched the web (${count} searches)` : 'Searched the web';
+  const text = live ? t('Searching the web…') : count > 1 ? t('Searched the web ({0} searches)', count) : t('Searched the web');
   return h('div', { class: 'web-search', role: 'status' }, icon('globe'), h('span', {}, text));
 }
 
 /** An answer that ended while the model was still reasoning: say so instead of showing nothing. */
 function noAnswerNote(turn: Turn): HTMLElement {
   const why = turn.finishReason === 'length'
-    ? 'Kimi spent the whole token limit reasoning and wrote no answer. Continue, or raise kimi.maxTokens.'
-    : 'Kimi reasoned but wrote no answer. Open “Thinking” to read its reasoning.';
+    ? t('Kimi spent the whole token limit reasoning and wrote no answer. Continue, or raise kimi.maxTokens.')
+    : t('Kimi reasoned but wrote no answer. Open “Thinking” to read its reasoning.');
   return h('div', { class: 'no-answer', role: 'note' }, icon('info'), h('span', {}, why));
 }
 
 function welcome(): HTMLElement {
   return h('div', { class: 'welcome' },
-    h('p', {}, 'Ask Kimi about your code.'),
-    h('p', { class: 'hint' }, 'Enter sends · Shift+Enter adds a line · Esc stops an answer'));
+    h('p', {}, t('Ask Kimi about your code.')),
+    h('p', { class: 'hint' }, t('Enter sends · Shift+Enter adds a line · Esc stops an answer')));
 }

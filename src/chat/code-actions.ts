@@ -1,6 +1,7 @@
 // Copy, Insert at Cursor and Replace Selection for code blocks in answers. Focus is in the chat view
 // when the user clicks, so the target is the text editor that was active last.
 import * as vscode from 'vscode';
+import { Disposable } from '../core/disposable';
 import { dialogs } from '../core/dialogs';
 import type { CodeAction } from './protocol';
 
@@ -9,15 +10,15 @@ function isEditable(editor: vscode.TextEditor | undefined): editor is vscode.Tex
   return !!editor && editor.document.uri.scheme !== 'output' && editor.document.uri.scheme !== 'vscode-scm';
 }
 
-export class CodeActions implements vscode.Disposable {
+export class CodeActions extends Disposable {
   private lastEditor: vscode.TextEditor | undefined;
-  private readonly subscription: vscode.Disposable;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
+    super();
     if (isEditable(vscode.window.activeTextEditor)) this.lastEditor = vscode.window.activeTextEditor;
-    this.subscription = vscode.window.onDidChangeActiveTextEditor((e) => {
+    this.register(vscode.window.onDidChangeActiveTextEditor((e) => {
       if (isEditable(e)) this.lastEditor = e;
-    });
+    }));
   }
 
   async run(action: CodeAction, code: string): Promise<boolean> {
@@ -49,9 +50,5 @@ export class CodeActions implements vscode.Disposable {
     if (visible) return visible;
     const shown = await vscode.window.showTextDocument(last.document, { viewColumn: last.viewColumn, selection: last.selection });
     return shown;
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
   }
 }

@@ -4,6 +4,7 @@
 // Mode or kimi.tokenCount "off" get a local estimate and nothing is sent; so does a failed count.
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { Disposable } from '../core/disposable';
 import type { KimiService } from '../core/service';
 import type { ChatMessage } from '../kimi/types';
 import { localReasonText, tokenCountMode } from '../core/token-count';
@@ -14,7 +15,7 @@ const DEBOUNCE_MS = 400;
 /** `estimated`: why this is a local estimate (for the tooltip); absent when the API counted it. */
 export type DraftReport = (count: number | null, contextLength?: number, estimated?: string) => void;
 
-export class DraftTokens implements vscode.Disposable {
+export class DraftTokens extends Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private abort: AbortController | undefined;
   private generation = 0;
@@ -24,7 +25,10 @@ export class DraftTokens implements vscode.Disposable {
   constructor(
     private readonly kimi: KimiService,
     private readonly report: DraftReport,
-  ) {}
+  ) {
+    super();
+    this.register({ dispose: () => this.cancel() });
+  }
 
   update(model: string, history: ChatMessage[], draft: string): void {
     this.cancel();
@@ -83,9 +87,5 @@ export class DraftTokens implements vscode.Disposable {
   private estimate(messages: ChatMessage[], reason: string): void {
     const text = messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? ''))).join('\n');
     this.report(estimateTokens(text), undefined, reason);
-  }
-
-  dispose(): void {
-    this.cancel();
   }
 }

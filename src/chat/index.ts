@@ -7,7 +7,7 @@ import type { KimiService } from '../core/service';
 import { ChatController } from './controller';
 import { ConversationStore } from './store';
 import { syncAcrossWindows } from './sync';
-import { CHAT_VIEW_ID, ChatViewProvider } from './view';
+import { ChatViewProvider } from './view';
 
 export type { ChatController } from './controller';
 
@@ -19,7 +19,7 @@ export function registerChat(context: vscode.ExtensionContext, kimi: KimiService
   context.subscriptions.push(
     controller,
     syncAcrossWindows(controller, kimi.log),
-    vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, provider),
+    provider,
     command(Commands.chatNew, async () => {
       const conversation = await controller.newConversation();
       await controller.reveal(true);

@@ -2,7 +2,7 @@
 // these types; the host validates every message it receives with parseWebviewMessage.
 // No vscode import here: the webview bundle includes this file.
 
-import type { Conversation, ErrorAction, Turn } from '../shared/conversation';
+import type { CacheRef, Conversation, ErrorAction, Turn } from '../shared/conversation';
 
 // The data types travel in these messages; the webview takes them from here.
 export type { CacheRef, Conversation, ErrorAction, Turn, TurnError, TurnStatus, UsageSummary } from '../shared/conversation';
@@ -30,17 +30,14 @@ export interface ModelInfo {
   unavailable?: string;
 }
 
+// Narrow messages: a rename or a settings change touches only what it changes; only loading or
+// switching a conversation (or another window changing its turns) sends its turns.
 export type HostMessage =
-  | {
-      type: 'state';
-      conversations: ConversationSummary[];
-      conversation: Conversation;
-      models: ModelOption[];
-      model: string;
-      modelInfo?: ModelInfo;
-      streaming: boolean;
-      hasApiKey: boolean;
-    }
+  /** The conversation picker and the open conversation's cache chip. */
+  | { type: 'conversations'; conversations: ConversationSummary[]; active: ConversationSummary; cache?: CacheRef }
+  /** The open conversation with all its turns: on load, switch, or when its turns were replaced. */
+  | { type: 'conversation'; conversation: Conversation; streaming: boolean }
+  | { type: 'apiKey'; present: boolean }
   /** An assistant turn already shown (Continue) is reopened and streams on from its text. */
   | { type: 'turnStart'; conversationId: string; user?: Turn; assistant: Turn }
   | { type: 'delta'; conversationId: string; turnId: string; text: string }

@@ -60,9 +60,5 @@ export function syncAcrossWindows(controller: ChatController, log: { warn(m: str
 }
 
 async function apply(controller: ChatController, change: StoreChange): Promise<void> {
-  const active = controller.conversation;
-  if (!active) return;
-  // Deleted in another window: leave it as a deletion here does (stop its answer, open the next).
-  if (change.deleted.includes(active.id)) await controller.delete(active.id);
-  else await controller.postState();
+  await controller.conversations.otherWindowChanged(change);
 }

@@ -39,48 +39,52 @@ function id(v: unknown): v is string {
   return typeof v === 'string' && CONVERSATION_ID.test(v);
 }
 
+type Parser<K extends WebviewMessage['type']> = (m: Fields) => Extract<WebviewMessage, { type: K }> | undefined;
+
+const bare = <K extends WebviewMessage['type']>(type: K): Parser<K> => (m) => (onlyKeys(m, []) ? ({ type } as Extract<WebviewMessage, { type: K }>) : undefined);
+// An empty question is never sent to the API (it rejects empty content).
+const question = <K extends 'send' | 'editLast'>(type: K): Parser<K> => (m) =>
+  onlyKeys(m, ['text']) && str(m.text, LIMITS.text) && m.text.trim().length > 0 ? ({ type, text: m.text } as Extract<WebviewMessage, { type: K }>) : undefined;
+const byId = <K extends 'switchConversation' | 'deleteConversation'>(type: K): Parser<K> => (m) =>
+  onlyKeys(m, ['id']) && id(m.id) ? ({ type, id: m.id } as Extract<WebviewMessage, { type: K }>) : undefined;
+
+/** One parser per message type: the one list of what the webview may send (a new type must get one). */
+const PARSERS: { [K in WebviewMessage['type']]: Parser<K> } = {
+  ready: bare('ready'),
+  stop: bare('stop'),
+  regenerate: bare('regenerate'),
+  continue: bare('continue'),
+  newConversation: bare('newConversation'),
+  detachCache: bare('detachCache'),
+  send: question('send'),
+  editLast: question('editLast'),
+  setWebSearch: (m) => (onlyKeys(m, ['on']) && typeof m.on === 'boolean' ? { type: 'setWebSearch', on: m.on } : undefined),
+  draft: (m) => (onlyKeys(m, ['text']) && str(m.text, LIMITS.text) ? { type: 'draft', text: m.text } : undefined),
+  switchConversation: byId('switchConversation'),
+  deleteConversation: byId('deleteConversation'),
+  renameConversation: (m) => {
+    if (!onlyKeys(m, ['id', 'title']) || !id(m.id) || !str(m.title, LIMITS.title)) return undefined;
+    const title = m.title.replace(/\s+/g, ' ').trim();
+    return title ? { type: 'renameConversation', id: m.id, title } : undefined;
+  },
+  selectModel: (m) => (onlyKeys(m, ['model']) && str(m.model, LIMITS.model) && MODEL_ID.test(m.model) ? { type: 'selectModel', model: m.model } : undefined),
+  code: (m) => {
+    if (!onlyKeys(m, ['action', 'code'], ['language'])) return undefined;
+    if (!CODE_ACTIONS.includes(m.action as CodeAction) || !str(m.code, LIMITS.code)) return undefined;
+    if (m.language !== undefined && !(str(m.language, LIMITS.language) && /^[\w+#.-]*$/.test(m.language))) return undefined;
+    const out: Extract<WebviewMessage, { type: 'code' }> = { type: 'code', action: m.action as CodeAction, code: m.code };
+    if (typeof m.language === 'string' && m.language) out.language = m.language;
+    return out;
+  },
+  action: (m) => (onlyKeys(m, ['action']) && ERROR_ACTIONS.includes(m.action as ErrorAction) ? { type: 'action', action: m.action as ErrorAction } : undefined),
+};
+
+/** Every message type the webview may send, from the parsers (the one source). */
+export const WEBVIEW_MESSAGE_TYPES = Object.keys(PARSERS) as readonly WebviewMessage['type'][];
+
 export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
-  if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
-  const m = raw;
-  switch (m.type) {
-    case 'ready':
-    case 'stop':
-    case 'regenerate':
-    case 'continue':
-    case 'newConversation':
-    case 'detachCache':
-      return onlyKeys(m, []) ? { type: m.type } : undefined;
-    case 'send':
-    case 'editLast':
-      // An empty question is never sent to the API (it rejects empty content).
-      return onlyKeys(m, ['text']) && str(m.text, LIMITS.text) && m.text.trim().length > 0 ? { type: m.type, text: m.text } : undefined;
-    case 'setWebSearch':
-      return onlyKeys(m, ['on']) && typeof m.on === 'boolean' ? { type: 'setWebSearch', on: m.on } : undefined;
-    case 'draft':
-      return onlyKeys(m, ['text']) && str(m.text, LIMITS.text) ? { type: 'draft', text: m.text } : undefined;
-    case 'switchConversation':
-    case 'deleteConversation':
-      return onlyKeys(m, ['id']) && id(m.id) ? { type: m.type, id: m.id } : undefined;
-    case 'renameConversation': {
-      if (!onlyKeys(m, ['id', 'title']) || !id(m.id) || !str(m.title, LIMITS.title)) return undefined;
-      const title = m.title.replace(/\s+/g, ' ').trim();
-      return title ? { type: 'renameConversation', id: m.id, title } : undefined;
-    }
-    case 'selectModel':
-      return onlyKeys(m, ['model']) && str(m.model, LIMITS.model) && MODEL_ID.test(m.model) ? { type: 'selectModel', model: m.model } : undefined;
-    case 'code': {
-      if (!onlyKeys(m, ['action', 'code'], ['language'])) return undefined;
-      if (!CODE_ACTIONS.includes(m.action as CodeAction) || !str(m.code, LIMITS.code)) return undefined;
-      if (m.language !== undefined && !(str(m.language, LIMITS.language) && /^[\w+#.-]*$/.test(m.language))) return undefined;
-      const out: WebviewMessage = { type: 'code', action: m.action as CodeAction, code: m.code };
-      if (typeof m.language === 'string' && m.language) out.language = m.language;
-      return out;
-    }
-    case 'action':
-      return onlyKeys(m, ['action']) && ERROR_ACTIONS.includes(m.action as ErrorAction) ? { type: 'action', action: m.action as ErrorAction } : undefined;
-    default:
-      return undefined;
-  }
+  if (!isRecord(raw) || typeof raw.type !== 'string' || !Object.hasOwn(PARSERS, raw.type)) return undefined;
+  return (PARSERS[raw.type as WebviewMessage['type']] as (m: Fields) => WebviewMessage | undefined)(raw);
 }
 
 /** A short description of a rejected message for the log, never its (possibly huge) content. */

@@ -4,12 +4,10 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import type { HostMessage } from '../../src/chat/protocol';
-import { send, usePanelPage } from './panel-support';
+import { send, stateMessages, usePanelPage } from './panel-support';
 import { repoRoot } from './webview-page';
 
-const STATE: HostMessage = {
-  type: 'state',
+const STATE = stateMessages({
   conversations: [{ id: 'c-one', title: 'Explain extension.ts:12–30 with a long title', updatedAt: 2 }],
   conversation: { id: 'c-one', title: 'Explain extension.ts:12–30 with a long title', createdAt: 1, updatedAt: 2, turns: [] },
   models: [{ id: 'kimi-k2.7-code-highspeed', contextLength: 262144 }, { id: 'kimi-k3', contextLength: 1048576 }],
@@ -17,7 +15,7 @@ const STATE: HostMessage = {
   modelInfo: { id: 'kimi-k2.7-code-highspeed', recommended: true, detail: '256K · thinking' },
   streaming: false,
   hasApiKey: true,
-};
+});
 
 interface Clip { what: string; why: string }
 

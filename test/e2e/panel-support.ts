@@ -2,7 +2,7 @@
 // the page posts (structured-cloned, as the real one does) and lets the test send host messages.
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { HostMessage, WebviewMessage } from '../../src/chat/protocol';
+import type { Conversation, ConversationSummary, HostMessage, ModelInfo, ModelOption, WebviewMessage } from '../../src/chat/protocol';
 import { bundle, launchChromium, openWebviewPage, type WebviewPage } from './webview-page';
 
 export const SHIM = `
@@ -20,8 +20,29 @@ window.acquireVsCodeApi = () => {
 };
 `;
 
-export async function send(page: Page, m: HostMessage): Promise<void> {
-  await page.evaluate((msg) => window.postMessage(msg, '*'), m);
+export async function send(page: Page, m: HostMessage | HostMessage[]): Promise<void> {
+  for (const msg of Array.isArray(m) ? m : [m]) await page.evaluate((one) => window.postMessage(one, '*'), msg);
+}
+
+/** Everything the panel shows of a conversation, as the tests write it. */
+export interface PanelState {
+  conversations: ConversationSummary[];
+  conversation: Conversation;
+  models: ModelOption[];
+  model: string;
+  modelInfo?: ModelInfo;
+  streaming: boolean;
+  hasApiKey: boolean;
+}
+
+/** The messages the host sends when a conversation opens (ChatConversations.showAll). */
+export function stateMessages(s: PanelState): HostMessage[] {
+  const { id, title, updatedAt, cache } = s.conversation;
+  const list: HostMessage = { type: 'conversations', conversations: s.conversations, active: { id, title, updatedAt } };
+  if (cache) list.cache = cache;
+  const models: HostMessage = { type: 'models', models: s.models, model: s.model };
+  if (s.modelInfo) models.modelInfo = s.modelInfo;
+  return [{ type: 'apiKey', present: s.hasApiKey }, list, models, { type: 'conversation', conversation: s.conversation, streaming: s.streaming }];
 }
 
 export async function posted(page: Page): Promise<WebviewMessage[]> {

@@ -3,13 +3,12 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Conversation, HostMessage, Turn } from '../../src/chat/protocol';
-import { clearPosted, send, waitPosted, usePanelPage } from './panel-support';
+import { clearPosted, send, stateMessages, waitPosted, usePanelPage, type PanelState } from './panel-support';
 
 const QUESTION: Turn = { id: 'u1', role: 'user', content: 'Why is the sky blue?', createdAt: 1 };
 
-function state(turns: Turn[], over: Partial<Conversation> = {}, extra: Partial<Extract<HostMessage, { type: 'state' }>> = {}): HostMessage {
-  return {
-    type: 'state',
+function state(turns: Turn[], over: Partial<Conversation> = {}, extra: Partial<PanelState> = {}): HostMessage[] {
+  return stateMessages({
     conversations: [{ id: 'c-t', title: 'Sky', updatedAt: 2 }],
     conversation: { id: 'c-t', title: 'Sky', createdAt: 1, updatedAt: 2, turns, ...over },
     models: [{ id: 'kimi-k3', detail: 'thinking · 1M · premium price' }, { id: 'kimi-k2.7-code', detail: 'thinking · 256K' }],
@@ -18,7 +17,7 @@ function state(turns: Turn[], over: Partial<Conversation> = {}, extra: Partial<E
     streaming: false,
     hasApiKey: true,
     ...extra,
-  };
+  });
 }
 
 describe('webview: thinking answers in the chat panel (headless Chromium)', function () {

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Conversation, HostMessage } from '../../src/chat/protocol';
-import { clearPosted, posted, send, waitPosted, usePanelPage } from './panel-support';
+import { clearPosted, posted, send, stateMessages, waitPosted, usePanelPage, type PanelState } from './panel-support';
 
 const ANSWER = '## Result\n\nUse **add**:\n\n```ts\nconst sum = add(1, 2);\n```\n\nDone.';
 
@@ -22,9 +22,8 @@ function conversation(over: Partial<Conversation> = {}): Conversation {
   };
 }
 
-function state(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): HostMessage {
-  return {
-    type: 'state',
+function state(over: Partial<PanelState> = {}): HostMessage[] {
+  return stateMessages({
     conversations: [
       { id: 'c-one', title: 'First chat', updatedAt: 2 },
       { id: 'c-two', title: 'Second chat', updatedAt: 1 },
@@ -35,7 +34,7 @@ function state(over: Partial<Extract<HostMessage, { type: 'state' }>> = {}): Hos
     streaming: false,
     hasApiKey: true,
     ...over,
-  };
+  });
 }
 
 describe('webview: chat panel (headless Chromium)', function () {

@@ -12,7 +12,8 @@ import type { KimiApi } from '../../src/extension';
 import { chatApi, recordPosts } from './chat-support';
 import { kimiApi, waitFor, withPrompts } from './shell-support';
 
-type State = Extract<HostMessage, { type: 'state' }>;
+type List = Extract<HostMessage, { type: 'conversations' }>;
+type Opened = Extract<HostMessage, { type: 'conversation' }>;
 
 function turn(role: Turn['role'], content: string): Turn {
   return { id: `t-${Math.random().toString(36).slice(2)}`, role, content, createdAt: Date.now(), ...(role === 'assistant' ? { status: 'done' as const } : {}) };
@@ -36,12 +37,13 @@ describe('chat: conversations shared with another window', () => {
 
   it('another window\'s new conversation, new turns and deletion reach the list and the open conversation', async () => {
     const posts = recordPosts(controller);
-    const states = () => posts.messages.filter((m): m is State => m.type === 'state');
+    const lists = () => posts.messages.filter((m): m is List => m.type === 'conversations');
+    const opened = () => posts.messages.filter((m): m is Opened => m.type === 'conversation');
     try {
       const created = await other.create({ title: 'Asked in the other window' });
       created.turns.push(turn('user', 'echo:from there'));
       await other.save(created);
-      await waitFor(() => states().some((s) => s.conversations.some((c) => c.id === created.id && c.title === 'Asked in the other window')), 'the list to show the other window\'s conversation');
+      await waitFor(() => lists().some((s) => s.conversations.some((c) => c.id === created.id && c.title === 'Asked in the other window')), 'the list to show the other window\'s conversation');
       assert.ok(controller.store.list().some((c) => c.id === created.id));
 
       // The open conversation: the other window adds a question and an answer to it.
@@ -54,7 +56,7 @@ describe('chat: conversations shared with another window', () => {
       await waitFor(() => controller.conversation.turns.some((t) => t.content === 'answered there'), 'the open conversation to take in the other window\'s turns');
       assert.equal(controller.conversation, here, 'still the same conversation');
       assert.deepEqual(here.turns.map((t) => t.content), ['asked here', 'asked there', 'answered there']);
-      await waitFor(() => states().some((s) => s.conversation.id === here.id && s.conversation.turns.length === 3), 'the view to get the refreshed conversation');
+      await waitFor(() => opened().some((s) => s.conversation.id === here.id && s.conversation.turns.length === 3), 'the view to get the refreshed conversation');
 
       // The other window deletes the open conversation: this window moves on and does not save it again.
       await other.delete(here.id);

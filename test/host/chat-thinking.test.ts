@@ -42,13 +42,13 @@ describe('chat: thinking models in a real extension host', () => {
     await setUserSetting('kimi.model', undefined, () => api.kimi.configuredModel() === '');
     const posts = recordPosts(controller);
     const turn = await controller.send('echo:which model?');
-    await controller.postState();
+    await controller.showAll();
     posts.dispose();
     assert.equal(turn.status, 'done', JSON.stringify(turn.error));
     assert.equal(chatBodies()[0]?.model, 'kimi-k2.7-code');
     assert.equal(turn.model, 'kimi-k2.7-code');
     assert.equal(await api.kimi.resolveModel(), 'kimi-k2.7-code');
-    const state = posts.messages.filter((m): m is Extract<HostMessage, { type: 'state' }> => m.type === 'state').at(-1);
+    const state = posts.messages.filter((m): m is Extract<HostMessage, { type: 'models' }> => m.type === 'models').at(-1);
     assert.equal(state?.modelInfo?.id, 'kimi-k2.7-code');
     assert.equal(state?.modelInfo?.recommended, true);
     assert.equal(state?.modelInfo?.unavailable, undefined);

@@ -253,7 +253,7 @@ describe('chat: host side in a real extension host', () => {
       await vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
       await waitFor(() => readies.length > 0, 'the reloaded webview to say ready', 20_000);
       await waitFor(
-        () => posts.messages.some((m) => m.type === 'state' && m.conversation.id === id && m.conversation.turns.some((t) => t.id === turn.id && t.content === 'remember me')),
+        () => posts.messages.some((m) => m.type === 'conversation' && m.conversation.id === id && m.conversation.turns.some((t) => t.id === turn.id && t.content === 'remember me')),
         'the reloaded view to get the conversation back',
       );
     } finally {

@@ -124,7 +124,7 @@ describe('trust: what the token counts send', () => {
       posts.messages.length = 0;
       // What the webview sends when it loads again (after a reload it gets the draft in the state).
       await controller.handleMessage({ type: 'ready' });
-      await waitFor(() => posts.messages.some((m) => m.type === 'state'), 'the state');
+      await waitFor(() => posts.messages.some((m) => m.type === 'conversation'), 'the conversation');
       await waitFor(() => posts.messages.some((m) => m.type === 'draftTokens' && typeof m.count === 'number' && m.count > 0), 'the restored draft\'s count');
     } finally {
       posts.dispose();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { describeRejected, LIMITS, parseWebviewMessage } from '../../../src/chat/validate';
+import { describeRejected, LIMITS, parseWebviewMessage, WEBVIEW_MESSAGE_TYPES } from '../../../src/chat/validate';
 
 describe('parseWebviewMessage', () => {
   it('accepts every well-formed message and rebuilds it', () => {
@@ -26,6 +26,12 @@ describe('parseWebviewMessage', () => {
       { type: 'action', action: 'retry' },
     ];
     for (const m of good) assert.deepEqual(parseWebviewMessage(m), m, JSON.stringify(m));
+    // The examples cover every type the parsers (the one list of message types) know.
+    assert.deepEqual(new Set(good.map((m) => (m as { type: string }).type)), new Set(WEBVIEW_MESSAGE_TYPES));
+  });
+
+  it('knows no type outside the list, not even an Object.prototype key', () => {
+    for (const type of ['state', 'toString', '__proto__', 'constructor', 'hasOwnProperty']) assert.equal(parseWebviewMessage({ type }), undefined, type);
   });
 
   it('rejects wrong shapes, unknown types and extra fields', () => {
