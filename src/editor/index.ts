@@ -11,7 +11,7 @@ import { registerTestHook } from '../core/test-hooks';
 import { editMessages, explainPrompt, generateMessages } from './messages';
 import { reportOutcome } from './outcome';
 import { contextOf, explainTitle, fileLabel, fromLineStart, instruction, MAX_SELECTION_CHARS } from './selection';
-import { streamIntoEditor, type StreamEditResult } from './stream-edit';
+import type { StreamEditResult } from './stream-edit';
 
 type InsertKind = 'generate' | 'edit';
 
@@ -90,6 +90,8 @@ class KimiEditorCommands extends Disposable implements EditorCommands {
     const cancel = new vscode.CancellationTokenSource();
     this.running.add(cancel);
     try {
+      // Loaded at the first insertion, not at activation (its own file in the production build).
+      const { streamIntoEditor } = await import('./stream-edit');
       return await streamIntoEditor({
         kimi: this.kimi,
         editor,

@@ -19,7 +19,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/media\/kimi\.svg$/,
   /^extension\/media\/walkthrough\/[a-z-]+\.md$/,
   /^extension\/l10n\/bundle\.l10n(\.[a-z-]+)?\.json$/,
-  /^extension\/dist\/(extension|undici)\.js$/,
+  /^extension\/dist\/(extension|undici|editor-stream)\.js$/,
   /^extension\/dist\/webview\/chat\.(js|css)$/,
   /^extension\/dist\/webview\/codicon-[A-Z0-9]+\.ttf$/,
 ];
@@ -31,6 +31,7 @@ const REQUIRED = [
   'extension/media/icon.png',
   'extension/dist/extension.js',
   'extension/dist/undici.js',
+  'extension/dist/editor-stream.js',
   'extension/dist/webview/chat.js',
   'extension/dist/webview/chat.css',
 ];
