@@ -107,3 +107,23 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, what:
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Closes every editor, reverting it first, so no document of an earlier test is counted or asks to be saved. */
+export async function closeEditors(): Promise<void> {
+  for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+}
+
+/** A folder of the test workspace for one suite's files: `open` writes a file there and shows it. */
+export function scratchFolder(name: string) {
+  const dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+  return {
+    dir,
+    create: () => vscode.workspace.fs.createDirectory(dir),
+    remove: () => vscode.workspace.fs.delete(dir, { recursive: true }),
+    async open(file: string, content: string): Promise<vscode.TextEditor> {
+      const uri = vscode.Uri.joinPath(dir, file);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+      return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    },
+  };
+}

@@ -5,12 +5,13 @@ import * as vscode from 'vscode';
 import type { MockServer } from '../server';
 import type { KimiApi } from '../../src/extension';
 import { sleep } from './chat-support';
-import { connectToTestServer, disconnect, kimiApi, waitFor } from './shell-support';
+import { closeEditors, connectToTestServer, disconnect, kimiApi, scratchFolder, waitFor } from './shell-support';
 
 describe('shell: status-bar balance', () => {
   let api: KimiApi;
   let server: MockServer;
-  let dir: vscode.Uri;
+  const folder = scratchFolder('balance-test');
+  const open = folder.open;
 
   const tooltip = () => String(api.status.item.tooltip);
   const firstIndex = (path: string) => server.requests.findIndex((r) => r.path === path);
@@ -19,23 +20,17 @@ describe('shell: status-bar balance', () => {
   before(async () => {
     api = await kimiApi();
     // No editor from an earlier suite may be counted before this suite's first document.
-    for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await closeEditors();
     server = await connectToTestServer(api);
-    dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'balance-test');
-    await vscode.workspace.fs.createDirectory(dir);
+    await folder.create();
   });
 
   after(async () => {
-    for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await vscode.workspace.fs.delete(dir, { recursive: true });
+    await closeEditors();
+    await folder.remove();
     await disconnect(api, server);
   });
 
-  async function open(name: string, content: string): Promise<vscode.TextEditor> {
-    const file = vscode.Uri.joinPath(dir, name);
-    await vscode.workspace.fs.writeFile(file, Buffer.from(content));
-    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-  }
 
   it('asks for the balance only after the API counted something, then shows it', async () => {
     // A file that stays local: its tooltip is built, but nothing has been counted by the API yet.

@@ -7,12 +7,13 @@ import type { MockServer } from '../server';
 import type { KimiApi } from '../../src/extension';
 import type { HostMessage } from '../../src/chat/protocol';
 import { chatApi, recordPosts, sleep } from './chat-support';
-import { connectToTestServer, disconnect, kimiApi, setUserSetting, waitFor } from './shell-support';
+import { closeEditors, connectToTestServer, disconnect, kimiApi, scratchFolder, setUserSetting, waitFor } from './shell-support';
 
 describe('trust: what the token counts send', () => {
   let api: KimiApi;
   let server: MockServer;
-  let dir: vscode.Uri;
+  const folder = scratchFolder('privacy-test');
+  const open = folder.open;
 
   const countRequests = () => server.requests.filter((r) => r.path === '/v1/tokenizers/estimate-token-count');
   const sent = (needle: string) => countRequests().some((r) => JSON.stringify(r.body).includes(needle));
@@ -21,22 +22,16 @@ describe('trust: what the token counts send', () => {
   before(async () => {
     api = await kimiApi();
     server = await connectToTestServer(api);
-    dir = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'privacy-test');
-    await vscode.workspace.fs.createDirectory(dir);
+    await folder.create();
   });
 
   after(async () => {
     // Revert, so closing the untitled documents asks nothing.
-    for (let i = 0; i < 20 && vscode.window.activeTextEditor; i++) await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await vscode.workspace.fs.delete(dir, { recursive: true });
+    await closeEditors();
+    await folder.remove();
     await disconnect(api, server);
   });
 
-  async function open(name: string, content: string): Promise<vscode.TextEditor> {
-    const file = vscode.Uri.joinPath(dir, name);
-    await vscode.workspace.fs.writeFile(file, Buffer.from(content));
-    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
-  }
 
   it('sends an ordinary file for counting (the baseline)', async () => {
     await open('notes.md', 'ordinary notes to count');
