@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { setContext } from '../core/command';
 import { Disposable } from '../core/disposable';
-import { NoApiKeyError } from '../core/errors';
 import { ContextKeys } from '../core/ids';
 import type { KimiService } from '../core/service';
 import type { ChatRun } from '../shared/answer-run';
@@ -173,8 +172,7 @@ export class ChatTurns extends Disposable {
     const saver = setInterval(() => void store.save(conversation, false).catch(() => undefined), SAVE_WHILE_STREAMING_MS);
     try {
       await saved;
-      const client = await this.kimi.client();
-      if (!client) throw new NoApiKeyError();
+      const client = await this.kimi.requireClientQuietly();
       if (active.stopRequested) {
         turn.status = 'stopped';
         return turn;
@@ -213,9 +211,9 @@ export class ChatTurns extends Disposable {
       // Not a raw 404: say what happened and offer the picker, in the panel and as a notification.
       turn.error = { message: unavailableMessage(turn.model ?? ''), actions: ['selectModel'] };
       this.models.announceUnavailable(turn.model ?? '');
-    } else {
-      turn.error = this.kimi.describeError(e);
     }
-    this.kimi.log.error(`Chat answer failed: ${this.kimi.describeError(e).message}`);
+    const described = this.kimi.describeError(e);
+    turn.error ??= described;
+    this.kimi.log.error(`Chat answer failed: ${described.message}`);
   }
 }
